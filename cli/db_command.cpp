@@ -1,0 +1,1 @@
+// placeholder until the CLI lands in this change
