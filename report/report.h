@@ -20,14 +20,16 @@ enum class Format { Table, Json, CycloneDx, Spdx, Sarif };
 Result<Format> parse_format(std::string_view name);
 
 struct ReportInput {
-    const scanner::ScanReport* scan = nullptr;  // required
+    const scanner::ScanReport* scan = nullptr;               // required
     const std::vector<vulndb::Finding>* findings = nullptr;  // null: not matched (inventory only)
     std::string tool_version;
-    std::string created;  // RFC 3339 timestamp, injected for reproducible output in tests
+    std::string created;  // RFC 3339 timestamp, injected for reproducible output in tests;
+                          // empty: the current UTC time
 };
 
-// Writes one document. Every string from the image is sanitised to valid UTF-8.
-// Errors: Io when the stream fails.
+// Writes one document. Every string from the image is sanitised to valid UTF-8 (and, in the
+// table, stripped of control characters). The document is rendered in memory, then written.
+// Errors: Io when the stream fails; InvalidArgument when input.scan is null.
 Result<void> write(Format format, const ReportInput& input, std::ostream& out);
 
 }  // namespace cguard::report

@@ -27,7 +27,7 @@ struct Package {
     std::string type;
     std::string arch;
     std::string source_name;     // OS packages: the source package the vulnerability data keys on
-    std::string source_version;  // empty when the same as `version`
+    std::string source_version;  // the source package's version (equals `version` by default)
     std::string purl;
     std::string layer_digest;  // layer that last wrote the file the package was found in
     std::string location;      // path (no leading '/') of that file: database, manifest, binary
@@ -63,9 +63,9 @@ struct ScanReport {
 
 struct Progress {
     size_t layers_done = 0;
-    size_t layers_total = 0;  // 0 while unknown (docker-save lists layers at the end)
-    uint64_t bytes_read = 0;  // bytes taken from the input (compressed)
-    uint64_t bytes_total = 0; // input size when known, else 0
+    size_t layers_total = 0;   // 0 while unknown (docker-save lists layers at the end)
+    uint64_t bytes_read = 0;   // bytes taken from the input (compressed)
+    uint64_t bytes_total = 0;  // input size when known, else 0
 };
 
 struct ScanOptions {

@@ -20,34 +20,72 @@ struct LangPackages {
     std::vector<std::string> warnings;
 };
 
-// Text files, `path` is the normalised path of the captured file (becomes Package::location).
-LangPackages parse_python_metadata(std::string_view text, const std::string& path);  // METADATA, PKG-INFO
+// Text parsers. `text` is the captured file, `path` its normalised path (becomes
+// Package::location). Inputs over 64 MiB are refused with a warning.
+//   parse_python_metadata: `*.dist-info/METADATA`, `*.egg-info/PKG-INFO` or a plain-file
+//     `*.egg-info`; Name/Version headers before the first blank line. Type "pypi", purl name
+//     normalised per PEP 503 (lower case, runs of -_. become -); Package::name as written.
+//   parse_npm_package_json: name, version; "@scope/name" gives purl pkg:npm/%40scope/name@v.
+//   parse_gemspec: `<recv>.name = "x"` / `<recv>.version = "1.2"` (also '...', %q{...},
+//     Gem::Version.new(...), .freeze). Type "gem".
+//   parse_composer_installed: Composer 1 array or Composer 2 {"packages": [...]}; name
+//     "vendor/pkg" (purl namespace vendor), version without a leading "v". Type "composer".
+//   parse_dotnet_deps: "libraries" entries whose "type" is "package", keyed "Name/1.2.3".
+//     Type "nuget".
+LangPackages parse_python_metadata(std::string_view text, const std::string& path);
 LangPackages parse_npm_package_json(std::string_view text, const std::string& path);
 LangPackages parse_gemspec(std::string_view text, const std::string& path);
 LangPackages parse_composer_installed(std::string_view text, const std::string& path);
 LangPackages parse_dotnet_deps(std::string_view text, const std::string& path);
 
-// Streaming probe for ELF executables and shared objects: Go build info (module list and Go
-// toolchain version, reported as module "stdlib") and cargo-auditable `.dep-v0` data.
+// Streaming probe for ELF executables and shared objects; anything else is ignored after its
+// first 4 bytes. Not thread-safe; one probe per file.
+//  - Go (>= 1.18 build info): each module with a release version (`mod`, and `dep` after any
+//    `=>` replacement: the replacement's path and version; main module "(devel)" and local
+//    directory replacements are left out), plus "stdlib" at the toolchain version
+//    ("go1.19.8" -> "v1.19.8"). Type "golang", purl pkg:golang/<module path>@v. Keeps at most
+//    1 MiB (the build info blob). Older binaries: warning "Go binary built before 1.18 not
+//    analysed".
+//  - Rust (cargo-auditable `.dep-v0`): every package of the embedded JSON, type "cargo".
+//    Memory: the section headers' position is in the ELF header, so only the 16 MiB before
+//    them and the table itself are kept; a `.dep-v0` further away gives a warning.
 class BinaryProbe {
 public:
     explicit BinaryProbe(std::string path);
     ~BinaryProbe();
     void feed(const uint8_t* data, size_t size);  // in order, the whole file in pieces
-    LangPackages finish();                         // packages found, if it was a Go/Rust binary
-    bool is_elf() const;                           // known once 4 bytes were fed
+    LangPackages finish();                        // call once, after the last feed()
+    bool is_elf() const;                          // known once 4 bytes were fed
 
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
 
-// Java archives (jar, war, ear, and nested archives inside them up to a depth limit): reads
-// pom.properties and MANIFEST.MF as the archive streams from `reader`.
+// Java archives (jar, war, ear, jpi, hpi) read as a zip stream from `reader` (never buffered or
+// seeked). Each archive level yields: one maven package per META-INF/maven/<g>/<a>/
+// pom.properties (name "g:a", purl pkg:maven/g/a@v); failing those, MANIFEST.MF
+// Implementation-Title/-Version or Bundle-SymbolicName/-Version; failing those, the file name
+// "name-1.2.3.jar" (version from the first "-<digit>"). Nested archives are read as nested
+// streams down to 4 levels; their location is "<outer location>!/<entry path>", e.g.
+// "srv/app.war!/WEB-INF/lib/x.jar". At most 4 GiB are read in total per call. A read error
+// from `reader` ends the scan with a warning and what was found so far; the caller still sees
+// the error on its own next read of the underlying stream.
 LangPackages scan_java_archive(ContentReader& reader, const std::string& path);
 
-// Which captured text file a path is, for the text parsers above.
-enum class LangFile { None, PythonMetadata, NpmPackageJson, Gemspec, ComposerInstalled, DotnetDeps };
+// Which captured text file a path is, for the text parsers above. npm: only
+// node_modules/<name>/package.json and node_modules/@scope/<name>/package.json (nested
+// node_modules included), never fixtures deeper inside a package or the application's own.
+// Gemspec: *.gemspec whose parent directory is `specifications`. Composer:
+// vendor/composer/installed.json. .NET: *.deps.json.
+enum class LangFile {
+    None,
+    PythonMetadata,
+    NpmPackageJson,
+    Gemspec,
+    ComposerInstalled,
+    DotnetDeps
+};
 LangFile classify_lang_file(std::string_view path);
 bool is_java_archive_path(std::string_view path);
 

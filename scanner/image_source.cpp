@@ -1,0 +1,24 @@
+#include "scanner/image_source.h"
+
+namespace cguard::scanner {
+
+void ProgressMeter::set_total(uint64_t bytes_total, size_t layers_total) {
+    progress_.bytes_total = bytes_total;
+    progress_.layers_total = layers_total;
+}
+
+void ProgressMeter::update(uint64_t bytes_read, size_t layers_done, bool force) {
+    progress_.bytes_read = bytes_read;
+    progress_.layers_done = layers_done;
+    if (!callback_) {
+        return;
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (!force && now - last_ < std::chrono::milliseconds(200)) {
+        return;
+    }
+    last_ = now;
+    callback_(progress_);
+}
+
+}  // namespace cguard::scanner

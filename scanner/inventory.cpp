@@ -1,0 +1,239 @@
+#include "scanner/inventory.h"
+
+#include <algorithm>
+#include <tuple>
+#include <unordered_set>
+
+#include "common/log.h"
+#include "scanner/detail/lang_packages.h"
+#include "scanner/detail/os_packages.h"
+#include "scanner/detail/purl.h"
+
+namespace cguard::scanner {
+namespace {
+
+using detail::OsPackage;
+using detail::OsPackageList;
+
+constexpr const char* kDpkgStatus = "var/lib/dpkg/status";
+constexpr const char* kDpkgStatusDir = "var/lib/dpkg/status.d";
+constexpr const char* kApkInstalled = "lib/apk/db/installed";
+
+struct Collector {
+    const FileTree& tree;
+    std::vector<OsPackage> os_packages;
+    std::vector<std::string> warnings;
+
+    std::string layer_of(std::string_view path) const {
+        const FileTree::Node* node = tree.find(path);
+        return node == nullptr ? std::string() : tree.layer(node->layer).digest;
+    }
+
+    void take(OsPackageList list, std::string_view location) {
+        std::string real = tree.resolve(location).value_or(std::string(location));
+        std::string layer = layer_of(real);
+        for (auto& p : list.packages) {
+            p.package.location = real;
+            p.package.layer_digest = layer;
+            os_packages.push_back(std::move(p));
+        }
+        for (auto& w : list.warnings) {
+            warnings.push_back(real + ": " + w);
+        }
+    }
+
+    void add_files(OsPackage& p, const std::string& list_path, bool md5sums) {
+        if (const std::string* text = tree.captured(list_path)) {
+            auto files = detail::parse_dpkg_file_list(*text, md5sums);
+            p.files.insert(p.files.end(), files.begin(), files.end());
+        }
+    }
+
+    void dpkg() {
+        const std::string* status = tree.captured(kDpkgStatus);
+        if (status == nullptr) {
+            return;
+        }
+        OsPackageList list = detail::parse_dpkg_status(*status);
+        for (auto& p : list.packages) {
+            const std::string base = "var/lib/dpkg/info/" + p.package.name;
+            if (tree.captured(base + ".list") != nullptr) {
+                add_files(p, base + ".list", false);
+            } else {
+                add_files(p, base + ":" + p.package.arch + ".list", false);
+            }
+        }
+        take(std::move(list), kDpkgStatus);
+    }
+
+    // Distroless images: one status file per package, file lists in NAME.md5sums.
+    void dpkg_status_dir() {
+        std::vector<std::string> files;
+        tree.for_each_under(kDpkgStatusDir, [&](std::string_view path, const FileTree::Node& n) {
+            if (n.record->content >= 0 && !path.ends_with(".md5sums")) {
+                files.emplace_back(path);
+            }
+        });
+        for (const auto& path : files) {
+            OsPackageList list = detail::parse_dpkg_status(*tree.captured(path));
+            for (auto& p : list.packages) {
+                std::string sums = std::string(kDpkgStatusDir) + "/" + p.package.name + ".md5sums";
+                add_files(p, tree.captured(sums) != nullptr ? sums : path + ".md5sums", true);
+            }
+            take(std::move(list), path);
+        }
+    }
+
+    void apk() {
+        if (const std::string* text = tree.captured(kApkInstalled)) {
+            take(detail::parse_apk_installed(*text), kApkInstalled);
+        }
+    }
+
+    // One rpm database: SQLite, then NDB, then Berkeley DB, in either location.
+    void rpm() {
+        using Parser = OsPackageList (*)(std::string_view);
+        const std::pair<const char*, Parser> formats[] = {
+            {"rpmdb.sqlite", detail::parse_rpm_sqlite},
+            {"Packages.db", detail::parse_rpm_ndb},
+            {"Packages", detail::parse_rpm_bdb}};
+        for (const auto& [file, parse] : formats) {
+            for (const char* dir : {"usr/lib/sysimage/rpm/", "var/lib/rpm/"}) {
+                std::string path = std::string(dir) + file;
+                if (const std::string* data = tree.captured(path)) {
+                    take(parse(*data), path);
+                    return;
+                }
+            }
+        }
+    }
+};
+
+std::vector<Package> lang_text_packages(const FileTree& tree, std::vector<std::string>& warnings) {
+    std::vector<Package> out;
+    tree.for_each([&](std::string_view path, const FileTree::Node& node) {
+        if (node.record->content < 0) {
+            return;
+        }
+        const std::string& text =
+            tree.layer(node.layer).captured[static_cast<size_t>(node.record->content)].data;
+        std::string location(path);
+        detail::LangPackages found;
+        switch (detail::classify_lang_file(path)) {
+            case detail::LangFile::None: return;
+            case detail::LangFile::PythonMetadata:
+                found = detail::parse_python_metadata(text, location);
+                break;
+            case detail::LangFile::NpmPackageJson:
+                found = detail::parse_npm_package_json(text, location);
+                break;
+            case detail::LangFile::Gemspec: found = detail::parse_gemspec(text, location); break;
+            case detail::LangFile::ComposerInstalled:
+                found = detail::parse_composer_installed(text, location);
+                break;
+            case detail::LangFile::DotnetDeps:
+                found = detail::parse_dotnet_deps(text, location);
+                break;
+        }
+        for (auto& p : found.packages) {
+            p.location = location;
+            p.layer_digest = tree.layer(node.layer).digest;
+            out.push_back(std::move(p));
+        }
+        for (auto& w : found.warnings) {
+            warnings.push_back(location + ": " + w);
+        }
+    });
+    return out;
+}
+
+// Packages found inside binaries and archives, kept only while their file is the one in the
+// merged tree (a later layer that replaced it reported its own).
+std::vector<Package> binary_packages(const FileTree& tree) {
+    std::vector<Package> out;
+    for (size_t i = 0; i < tree.layer_count(); ++i) {
+        for (const auto& p : tree.layer(i).packages) {
+            const FileTree::Node* node = tree.find_exact(p.location);
+            if (node != nullptr && node->layer == i) {
+                out.push_back(p);
+                out.back().layer_digest = tree.layer(i).digest;
+            }
+        }
+    }
+    return out;
+}
+
+bool is_unowned_candidate(const FileRecord& record) {
+    return record.type == detail::EntryType::Regular &&
+           ((record.mode & 0111) != 0 || is_library_name(record.path));
+}
+
+}  // namespace
+
+std::string os_package_purl(const Package& p, const OsInfo& os) {
+    std::string distro = os.family.empty() ? "" : os.family + "-" + os.version;
+    if (p.type == "deb") {
+        std::string upstream = p.source_name != p.name ? p.source_name : "";
+        return detail::make_purl("deb", os.family.empty() ? "debian" : os.family, p.name, p.version,
+                                 {{"arch", p.arch}, {"distro", distro}, {"upstream", upstream}});
+    }
+    if (p.type == "apk") {
+        return detail::make_purl("apk", os.family.empty() ? "alpine" : os.family, p.name, p.version,
+                                 {{"arch", p.arch}, {"distro", distro}});
+    }
+    std::string version = p.version;
+    std::string epoch;
+    if (size_t colon = version.find(':'); colon != std::string::npos) {
+        epoch = version.substr(0, colon);
+        version = version.substr(colon + 1);
+    }
+    return detail::make_purl(p.type, os.family, p.name, version,
+                             {{"arch", p.arch}, {"epoch", epoch}, {"distro", distro}});
+}
+
+Inventory build_inventory(const FileTree& tree, const OsInfo& os, bool list_unowned) {
+    Inventory inv;
+    Collector collector{tree, {}, {}};
+    collector.dpkg();
+    collector.dpkg_status_dir();
+    collector.apk();
+    collector.rpm();
+    inv.warnings = std::move(collector.warnings);
+
+    std::unordered_set<std::string> owned;
+    for (auto& os_package : collector.os_packages) {
+        for (const auto& file : os_package.files) {
+            owned.insert(tree.canonical_owned_path(file));
+        }
+        os_package.package.purl = os_package_purl(os_package.package, os);
+        inv.packages.push_back(std::move(os_package.package));
+    }
+
+    std::vector<Package> lang = lang_text_packages(tree, inv.warnings);
+    std::vector<Package> binaries = binary_packages(tree);
+    lang.insert(lang.end(), binaries.begin(), binaries.end());
+    for (auto& p : lang) {
+        bool embeds_modules = p.type == "golang" || p.type == "cargo";
+        if (!embeds_modules && owned.count(tree.canonical_owned_path(p.location)) != 0) {
+            continue;  // reported once, as the OS package that installed it
+        }
+        inv.packages.push_back(std::move(p));
+    }
+    std::sort(inv.packages.begin(), inv.packages.end(), [](const Package& a, const Package& b) {
+        return std::tie(a.type, a.name, a.version, a.location) <
+               std::tie(b.type, b.name, b.version, b.location);
+    });
+
+    if (!list_unowned) {
+        return inv;
+    }
+    tree.for_each([&](std::string_view path, const FileTree::Node& n) {
+        if (is_unowned_candidate(*n.record) && owned.count(std::string(path)) == 0) {
+            inv.unowned_files.push_back(UnownedFile{std::string(path), n.record->size,
+                                                    n.record->sha256, tree.layer(n.layer).digest});
+        }
+    });
+    return inv;
+}
+
+}  // namespace cguard::scanner
