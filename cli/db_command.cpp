@@ -182,8 +182,10 @@ int print_info(const std::string& path) {
     for (const auto& [eco, n] : info->records_per_ecosystem) {
         std::printf("  %-24s %8llu advisories\n", eco.c_str(), static_cast<unsigned long long>(n));
     }
-    std::printf("  %-24s %8llu\n", "CVE records", static_cast<unsigned long long>(info->cve_records));
-    std::printf("  %-24s %8llu\n", "KEV entries", static_cast<unsigned long long>(info->kev_entries));
+    std::printf("  %-24s %8llu\n", "CVE records",
+                static_cast<unsigned long long>(info->cve_records));
+    std::printf("  %-24s %8llu\n", "KEV entries",
+                static_cast<unsigned long long>(info->kev_entries));
     return kExitOk;
 }
 

@@ -93,7 +93,8 @@ int main(int argc, char** argv) {
     try {
         return dispatch(std::vector<std::string>(argv + 1, argv + argc));
     } catch (const std::exception& e) {
-        return cguard::cli::fail(cguard::cli::kExitFailure, std::string("internal error: ") + e.what());
+        return cguard::cli::fail(cguard::cli::kExitFailure,
+                                 std::string("internal error: ") + e.what());
     } catch (...) {
         return cguard::cli::fail(cguard::cli::kExitFailure, "internal error");
     }

@@ -80,9 +80,9 @@ Result<void> parse_severities(const std::string& list, std::vector<vulndb::Sever
         std::string item = list.substr(start, comma == std::string::npos ? comma : comma - start);
         vulndb::Severity s;
         if (!vulndb::parse_severity(item, s)) {
-            return make_error(ErrorCode::InvalidArgument,
-                              "unknown severity '" + item +
-                                  "' (expected CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN)");
+            return make_error(
+                ErrorCode::InvalidArgument,
+                "unknown severity '" + item + "' (expected CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN)");
         }
         out.push_back(s);
         if (comma == std::string::npos) {
@@ -228,8 +228,8 @@ Result<std::vector<vulndb::Finding>> find_vulnerabilities(const ScanCommand& cmd
 
 Result<void> write_report(const ScanCommand& cmd, const report::ReportInput& input) {
     bool to_terminal = cmd.output.empty() && ::isatty(STDOUT_FILENO);
-    report::Format format = cmd.format.value_or(to_terminal ? report::Format::Table
-                                                            : report::Format::Json);
+    report::Format format =
+        cmd.format.value_or(to_terminal ? report::Format::Table : report::Format::Json);
     if (cmd.output.empty()) {
         auto r = report::write(format, input, std::cout);
         std::cout.flush();

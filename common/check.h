@@ -19,16 +19,18 @@ void count_bug();
 #ifdef NDEBUG
 #define CS_ASSERT(expr) ((void)0)
 #else
-#define CS_ASSERT(expr) ((expr) ? (void)0 : ::cguard::detail::check_failed(#expr, __FILE__, __LINE__))
+#define CS_ASSERT(expr) \
+    ((expr) ? (void)0 : ::cguard::detail::check_failed(#expr, __FILE__, __LINE__))
 #endif
 
 // Always on; aborts. Only for states we cannot survive (allocation, lock or library init failure).
-#define CS_CHECK(expr) ((expr) ? (void)0 : ::cguard::detail::check_failed(#expr, __FILE__, __LINE__))
+#define CS_CHECK(expr) \
+    ((expr) ? (void)0 : ::cguard::detail::check_failed(#expr, __FILE__, __LINE__))
 
 // Logs at error, counts, carries on.
-#define CS_BUG(what)                                                                  \
-    do {                                                                              \
-        ::cguard::detail::count_bug();                                                \
-        ::cguard::log::event(::cguard::log::Level::Error, "internal.bug",            \
+#define CS_BUG(what)                                                                    \
+    do {                                                                                \
+        ::cguard::detail::count_bug();                                                  \
+        ::cguard::log::event(::cguard::log::Level::Error, "internal.bug",               \
                              {{"what", what}, {"file", __FILE__}, {"line", __LINE__}}); \
     } while (0)

@@ -66,7 +66,9 @@ void append_value(std::string& out, const Field& f, bool json_mode) {
         case Field::Kind::String:
             json_mode ? json::append_quoted(out, f.str) : append_text_value(out, f.str);
             return;
-        case Field::Kind::Int: std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(f.i)); break;
+        case Field::Kind::Int:
+            std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(f.i));
+            break;
         case Field::Kind::Uint:
             std::snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(f.u));
             break;
@@ -88,7 +90,9 @@ void configure(Level min_level, Format format) {
     g_format.store(format);
 }
 
-Level min_level() { return g_level.load(std::memory_order_relaxed); }
+Level min_level() {
+    return g_level.load(std::memory_order_relaxed);
+}
 
 bool parse_level(std::string_view name, Level& out) {
     static const std::pair<std::string_view, Level> kNames[] = {
@@ -110,7 +114,8 @@ void write(Level level, std::string_view name, const Field* fields, size_t count
     std::string line;
     line.reserve(128);
     if (g_format.load() == Format::Json) {
-        line += "{\"ts\":\"" + timestamp() + "\",\"level\":\"" + level_name(level) + "\",\"component\":";
+        line += "{\"ts\":\"" + timestamp() + "\",\"level\":\"" + level_name(level) +
+                "\",\"component\":";
         json::append_quoted(line, component_of(name));
         line += ",\"event\":";
         json::append_quoted(line, name);
@@ -148,7 +153,8 @@ void warn_limited(std::string_view name, std::initializer_list<Field> fields) {
         return;
     }
     static std::mutex mutex;
-    static std::unordered_map<std::string, std::pair<uint64_t, uint64_t>> counts;  // seen, emitted at
+    static std::unordered_map<std::string, std::pair<uint64_t, uint64_t>>
+        counts;  // seen, emitted at
     uint64_t seen = 0;
     uint64_t suppressed = 0;
     {
@@ -168,6 +174,8 @@ void warn_limited(std::string_view name, std::initializer_list<Field> fields) {
     write(Level::Warn, name, all.data(), all.size());
 }
 
-uint64_t warning_count() { return g_warnings.load(); }
+uint64_t warning_count() {
+    return g_warnings.load();
+}
 
 }  // namespace cguard::log

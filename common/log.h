@@ -1,6 +1,6 @@
-// One line per event: log::event(Level::Info, "scan.finished", {{"image", name}, {"duration_ms", ms}}).
-// Event names are stable and documented in docs/log-events.md. The level is checked before any
-// formatting, so a disabled event costs one branch plus building the (non-owning) field list.
+// One line per event: log::event(Level::Info, "scan.finished", {{"image", name}, {"duration_ms",
+// ms}}). Event names are stable and documented in docs/log-events.md. The level is checked before
+// any formatting, so a disabled event costs one branch plus building the (non-owning) field list.
 #pragma once
 
 #include <cstddef>
@@ -47,7 +47,9 @@ bool parse_level(std::string_view name, Level& out);
 // Formats and writes one event. Call through event(), which checks the level first.
 void write(Level level, std::string_view name, const Field* fields, size_t count);
 
-inline bool enabled(Level level) { return level >= min_level(); }
+inline bool enabled(Level level) {
+    return level >= min_level();
+}
 
 inline void event(Level level, std::string_view name, std::initializer_list<Field> fields = {}) {
     if (!enabled(level)) {

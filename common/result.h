@@ -86,7 +86,8 @@ private:
 
 // Re-wraps an error from another Result type, optionally prefixing context.
 inline Unexpected<Error> forward_error(const Error& e, const std::string& context = {}) {
-    return Unexpected<Error>(Error{e.code, context.empty() ? e.message : context + ": " + e.message});
+    return Unexpected<Error>(
+        Error{e.code, context.empty() ? e.message : context + ": " + e.message});
 }
 
 }  // namespace cguard

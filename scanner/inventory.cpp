@@ -163,9 +163,23 @@ std::vector<Package> binary_packages(const FileTree& tree) {
     return out;
 }
 
+// Executables (any x bit: scripts count) and libraries (ELF files named like shared objects;
+// the name alone would take in data files such as etc/ld.so.cache).
 bool is_unowned_candidate(const FileRecord& record) {
     return record.type == detail::EntryType::Regular &&
-           ((record.mode & 0111) != 0 || is_library_name(record.path));
+           ((record.mode & 0111) != 0 || (record.elf && is_library_name(record.path)));
+}
+
+// dpkg keeps each installed package's maintainer scripts in var/lib/dpkg/info/PKG[:ARCH].SUFFIX.
+// They belong to that package as much as its listed files do, though no .list names them.
+void add_maintainer_scripts(const Package& p, std::unordered_set<std::string>& owned) {
+    static const char* const kSuffixes[] = {"preinst", "postinst", "prerm", "postrm", "config"};
+    for (const char* suffix : kSuffixes) {
+        owned.insert("var/lib/dpkg/info/" + p.name + "." + suffix);
+        if (!p.arch.empty()) {
+            owned.insert("var/lib/dpkg/info/" + p.name + ":" + p.arch + "." + suffix);
+        }
+    }
 }
 
 }  // namespace
@@ -204,6 +218,9 @@ Inventory build_inventory(const FileTree& tree, const OsInfo& os, bool list_unow
     for (auto& os_package : collector.os_packages) {
         for (const auto& file : os_package.files) {
             owned.insert(tree.canonical_owned_path(file));
+        }
+        if (os_package.package.type == "deb") {
+            add_maintainer_scripts(os_package.package, owned);
         }
         os_package.package.purl = os_package_purl(os_package.package, os);
         inv.packages.push_back(std::move(os_package.package));

@@ -242,6 +242,7 @@ Result<void> LayerAnalysis::probe_binary(FileRecord& record, detail::ContentRead
     if (options_.hash_binaries) {
         record.sha256 = hash.hex_digest();
     }
+    record.elf = probe.is_elf();
     detail::LangPackages found = probe.finish();
     for (auto& p : found.packages) {
         p.location = record.path;

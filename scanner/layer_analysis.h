@@ -23,6 +23,7 @@ struct FileRecord {
     std::string link_target;  // symlink target as written; hardlinks are resolved into copies
     std::string sha256;       // hex, only for hashed files (executables, libraries)
     int32_t content = -1;     // index into LayerResult::captured, or -1
+    bool elf = false;         // content starts with the ELF magic (only probed files)
 };
 
 struct CapturedFile {

@@ -8,7 +8,7 @@ status=0
 files=$(git ls-files '*.cpp' '*.h' 2>/dev/null || find . -name '*.cpp' -o -name '*.h')
 if ! clang-format --dry-run -Werror $files 2>/tmp/cguard-format.log; then
     echo "lint: clang-format would change these files:"
-    grep -o '^[^:]*:' /tmp/cguard-format.log | sort -u | head -20
+    grep 'code should be clang-formatted' /tmp/cguard-format.log | cut -d: -f1 | sort -u | head -20
     status=1
 fi
 

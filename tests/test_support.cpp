@@ -26,9 +26,13 @@ std::string shared_dir() {
     return "";
 }
 
-std::string cguard_binary() { return CGUARD_BINARY; }
+std::string cguard_binary() {
+    return CGUARD_BINARY;
+}
 
-std::string source_dir() { return CGUARD_SOURCE_DIR; }
+std::string source_dir() {
+    return CGUARD_SOURCE_DIR;
+}
 
 TempDir::TempDir() {
     const char* base = std::getenv("TMPDIR");

@@ -43,9 +43,9 @@ void write_file(const std::string& path, const std::string& data);
 }  // namespace cguard::test
 
 // Skips the current test (with a message) when ../shared is absent; fails under CI=true.
-#define CGUARD_REQUIRE_SHARED(var)                                              \
-    const std::string var = ::cguard::test::shared_dir();                      \
-    if (var.empty()) {                                                         \
-        WARN("skipped: ../shared is not present next to the repository");     \
-        return;                                                                \
+#define CGUARD_REQUIRE_SHARED(var)                                        \
+    const std::string var = ::cguard::test::shared_dir();                 \
+    if (var.empty()) {                                                    \
+        WARN("skipped: ../shared is not present next to the repository"); \
+        return;                                                           \
     }

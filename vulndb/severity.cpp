@@ -25,8 +25,8 @@ bool parse_severity(std::string_view name, Severity& out) {
     if (upper == "MODERATE") {
         upper = "MEDIUM";
     }
-    for (Severity s : {Severity::Unknown, Severity::Low, Severity::Medium, Severity::High,
-                       Severity::Critical}) {
+    for (Severity s :
+         {Severity::Unknown, Severity::Low, Severity::Medium, Severity::High, Severity::Critical}) {
         if (upper == severity_name(s)) {
             out = s;
             return true;

@@ -17,8 +17,8 @@ struct EntryHeader {
     // components. Entries whose path escapes the root are dropped by the walker with a warning.
     std::string path;
     EntryType type = EntryType::Regular;
-    uint32_t mode = 0;      // permission bits (07777)
-    uint64_t size = 0;      // declared size; the reader may deliver fewer bytes (truncation)
+    uint32_t mode = 0;        // permission bits (07777)
+    uint64_t size = 0;        // declared size; the reader may deliver fewer bytes (truncation)
     std::string link_target;  // Symlink: as written (may be absolute); Hardlink: normalised path
 };
 
