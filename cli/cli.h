@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "vulndb/vulndb.h"
+
 namespace cguard::cli {
 
 constexpr int kExitOk = 0;
@@ -14,6 +16,10 @@ constexpr int kExitUsage = 2;
 
 int run_scan(const std::vector<std::string>& args);
 int run_db(const std::vector<std::string>& args);
+
+// Feed locations for `db update` and `scan --update-db`: SOURCE if given, else
+// $CGUARD_DB_SOURCE, else the public OSV bucket (with the CISA KEV catalog).
+vulndb::BuildOptions update_options(const std::string& source);
 
 // Prints "cguard: MESSAGE" on stderr (one line) and returns `code`.
 int fail(int code, const std::string& message);

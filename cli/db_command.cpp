@@ -12,12 +12,6 @@
 namespace cguard::cli {
 namespace {
 
-// The public OSV bucket: <base>/<Ecosystem>/all.zip. It has no CVE zip; CVE enrichment then
-// comes only from the advisories themselves, which `db info` makes visible.
-constexpr const char* kDefaultSource = "https://osv-vulnerabilities.storage.googleapis.com";
-constexpr const char* kDefaultKevSource =
-    "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json";
-
 constexpr const char* kDbHelp = R"(Usage: cguard db COMMAND [OPTIONS]
 
 Builds and inspects the local vulnerability database (one SQLite file).
@@ -133,16 +127,6 @@ Result<vulndb::BuildOptions> import_options(const DbCommand& cmd) {
     return options;
 }
 
-vulndb::BuildOptions update_options(const DbCommand& cmd) {
-    vulndb::BuildOptions options;
-    const char* env = std::getenv("CGUARD_DB_SOURCE");
-    options.source = !cmd.source.empty() ? cmd.source : (env && *env ? env : kDefaultSource);
-    if (options.source == kDefaultSource) {
-        options.kev_source = kDefaultKevSource;
-    }
-    return options;
-}
-
 void print_progress(std::string_view stage, uint64_t done, uint64_t total) {
     if (total > 0) {
         std::fprintf(stderr, "\r\033[K%.*s: %llu/%llu", static_cast<int>(stage.size()),
@@ -191,6 +175,22 @@ int print_info(const std::string& path) {
 
 }  // namespace
 
+// The public OSV bucket: <base>/<Ecosystem>/all.zip. It has no CVE zip; CVE enrichment then
+// comes only from the advisories themselves, which `db info` makes visible.
+constexpr const char* kDefaultSource = "https://osv-vulnerabilities.storage.googleapis.com";
+constexpr const char* kDefaultKevSource =
+    "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json";
+
+vulndb::BuildOptions update_options(const std::string& source) {
+    vulndb::BuildOptions options;
+    const char* env = std::getenv("CGUARD_DB_SOURCE");
+    options.source = !source.empty() ? source : (env && *env ? env : kDefaultSource);
+    if (options.source == kDefaultSource) {
+        options.kev_source = kDefaultKevSource;
+    }
+    return options;
+}
+
 int run_db(const std::vector<std::string>& argv) {
     DbCommand cmd;
     bool help = false;
@@ -214,7 +214,7 @@ int run_db(const std::vector<std::string>& argv) {
         }
         options = std::move(*made);
     } else {
-        options = update_options(cmd);
+        options = update_options(cmd.source);
     }
     if (!cmd.cve.empty()) {
         options.cve_source = cmd.cve;

@@ -42,6 +42,8 @@ Vulnerabilities:
                        or `cguard db import DIR`
   --skip-vulns         inventory only: do not open the database
   --db-max-age DAYS    warn when the database is older than this (default 7)
+  --update-db          build or refresh the database first when it is missing or older
+                       than --db-max-age (feeds: $CGUARD_DB_SOURCE, else the public OSV feeds)
   --severity LIST      report only these severities, e.g. CRITICAL,HIGH
   --ignore-unfixed     report only vulnerabilities that have a fixed version
   --ignore-file FILE   ids to ignore, one per line: `ID [expires=YYYY-MM-DD] [# reason]`
@@ -58,6 +60,7 @@ struct ScanCommand {
     bool progress = true;
     bool unowned = true;
     bool skip_vulns = false;
+    bool update_db = false;
     std::string db_path;
     int db_max_age_days = 7;
     vulndb::FilterOptions filters;
@@ -135,6 +138,8 @@ std::string parse_options(const std::vector<std::string>& argv, ScanCommand& cmd
             }
         } else if (token == "--ignore-unfixed") {
             cmd.filters.ignore_unfixed = true;
+        } else if (token == "--update-db") {
+            cmd.update_db = true;
         } else if (token == "--skip-vulns") {
             cmd.skip_vulns = true;
         } else if (token == "--no-progress") {
@@ -176,16 +181,36 @@ void print_progress(const scanner::Progress& p) {
     std::fflush(stderr);
 }
 
+// With --update-db, a missing or stale database is rebuilt before the scan opens it.
+Result<void> refresh_database(const ScanCommand& cmd, const std::string& path) {
+    auto info = vulndb::info(path);
+    if (info && info->age_seconds <= int64_t{cmd.db_max_age_days} * 86400) {
+        return {};
+    }
+    log::event(log::Level::Info, "scan.db_refresh", {{"path", path}});
+    auto built = vulndb::update(path, update_options(""));
+    if (!built) {
+        return forward_error(built.error(), "updating the vulnerability database failed");
+    }
+    return {};
+}
+
 Result<vulndb::Database> open_database(const ScanCommand& cmd) {
     std::string path = cmd.db_path.empty() ? vulndb::default_db_path() : cmd.db_path;
+    if (cmd.update_db) {
+        if (auto refreshed = refresh_database(cmd, path); !refreshed) {
+            return forward_error(refreshed.error());
+        }
+    }
     auto db = vulndb::Database::open(path);
     if (!db) {
         if (db.error().code == ErrorCode::NotFound) {
             return make_error(ErrorCode::NotFound,
                               "no vulnerability database at " + path +
                                   "; build one with `cguard db update` (public OSV feeds) or "
-                                  "`cguard db import DIR` (an offline mirror), or pass "
-                                  "--skip-vulns for an inventory only");
+                                  "`cguard db import DIR` (an offline mirror), pass "
+                                  "--update-db to build it now, or pass --skip-vulns for an "
+                                  "inventory only");
         }
         return forward_error(db.error(), "cannot open vulnerability database " + path);
     }
@@ -300,7 +325,7 @@ int run_scan(const std::vector<std::string>& argv) {
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::steady_clock::now() - started)
                   .count();
-    log::event(log::Level::Info, "scan.finished",
+    log::event(log::Level::Info, "scan.reported",
                {{"image", scan->artifact.name},
                 {"digest", scan->artifact.digest},
                 {"packages", scan->packages.size()},

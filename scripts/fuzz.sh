@@ -12,6 +12,9 @@ targets=$(cd fuzz && ls fuzz_*.cpp | sed 's/\.cpp$//')
 # shellcheck disable=SC2086
 cmake --build build-fuzz -j2 --target $targets
 failed=0
+# UBSan reports must fail the run (halt), except the one known in a dependency (see the file).
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$PWD/fuzz/ubsan.supp"
+export ASAN_OPTIONS="detect_leaks=1"
 for t in $targets; do
     corpus=$(mktemp -d)
     if [ -d "fuzz/corpus/$t" ]; then

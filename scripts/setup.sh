@@ -10,7 +10,8 @@ build_pkgs=(
 )
 test_pkgs=(
     clang-14 libclang-rt-14-dev clang-format python3 debootstrap umoci skopeo docker-registry
-    golang-go gzip zstd unzip jq sqlite3
+    golang-go gzip zstd unzip jq sqlite3 pigz time zip binutils
+    db5.3-util default-jdk-headless curl
 )
 
 want=("${build_pkgs[@]}")

@@ -87,15 +87,23 @@ void note_missing(const std::string& what, const Error& e, BuildSummary& summary
 Result<void> import_all(detail::Importer& importer, const BuildOptions& options,
                         BuildSummary& summary) {
     std::string parent = detail::parent_source(options.source);
-    std::string kev = !options.kev_source.empty()
-                          ? options.kev_source
-                          : detail::join_source(parent, "kev/known_exploited_vulnerabilities.json");
-    std::string cve = !options.cve_source.empty() ? options.cve_source
-                                                  : detail::join_source(parent, "cve/cvelist.zip");
-    if (auto r = importer.import_kev(kev, summary); !r) {
+    auto beside = [&](const std::string& explicit_source, const char* name) {
+        if (!explicit_source.empty() || parent.empty()) {
+            return explicit_source;
+        }
+        return detail::join_source(parent, name);
+    };
+    std::string kev = beside(options.kev_source, "kev/known_exploited_vulnerabilities.json");
+    std::string cve = beside(options.cve_source, "cve/cvelist.zip");
+    Error no_source{ErrorCode::NotFound, "no location given and none beside " + options.source};
+    if (kev.empty()) {
+        note_missing("KEV catalog", no_source, summary);
+    } else if (auto r = importer.import_kev(kev, summary); !r) {
         note_missing("KEV catalog", r.error(), summary);
     }
-    if (auto r = importer.import_cve(cve, summary); !r) {
+    if (cve.empty()) {
+        note_missing("CVE records", no_source, summary);
+    } else if (auto r = importer.import_cve(cve, summary); !r) {
         if (r.error().code != ErrorCode::NotFound && r.error().code != ErrorCode::Corrupt) {
             return r;
         }
@@ -104,6 +112,7 @@ Result<void> import_all(detail::Importer& importer, const BuildOptions& options,
 
     const auto& feeds = options.ecosystems.empty() ? detail::known_feeds() : options.ecosystems;
     size_t imported = 0;
+    std::string absent;  // a mirror rarely carries every ecosystem: one line for all of them
     for (const auto& feed : feeds) {
         std::string url = detail::join_source(detail::join_source(options.source, feed), "all.zip");
         if (auto r = importer.import_osv(feed, url, summary); !r) {
@@ -112,11 +121,13 @@ Result<void> import_all(detail::Importer& importer, const BuildOptions& options,
                 code == ErrorCode::Io) {
                 return r;
             }
+            if (code == ErrorCode::NotFound) {
+                absent += (absent.empty() ? "" : ", ") + feed;
+                continue;
+            }
             // A damaged archive keeps the records read before the damage.
             note_missing("OSV feed " + feed, r.error(), summary);
-            if (code != ErrorCode::NotFound) {
-                ++imported;
-            }
+            ++imported;
             continue;
         }
         ++imported;
@@ -126,6 +137,10 @@ Result<void> import_all(detail::Importer& importer, const BuildOptions& options,
     }
     if (imported == 0) {
         return make_error(ErrorCode::NotFound, "no OSV feed could be read from " + options.source);
+    }
+    if (!absent.empty()) {
+        note_missing("OSV feeds", Error{ErrorCode::NotFound, "not in the source: " + absent},
+                     summary);
     }
     return {};
 }

@@ -140,6 +140,11 @@ std::string parent_source(std::string_view source) {
     while (out.size() > 1 && out.back() == '/') {
         out.pop_back();
     }
+    // "https://host" has no parent: the scheme's "//" is not a path separator.
+    if (size_t scheme = out.find("://");
+        scheme != std::string::npos && out.find('/', scheme + 3) == std::string::npos) {
+        return "";
+    }
     size_t slash = out.rfind('/');
     if (slash == std::string::npos) {
         return ".";

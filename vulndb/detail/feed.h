@@ -26,7 +26,8 @@ bool is_remote(std::string_view source);
 // `base` + "/" + `name`, percent-encoding spaces for URLs ("Red Hat" -> "Red%20Hat").
 std::string join_source(std::string_view base, std::string_view name);
 
-// The parent of a source ("https://h/x/osv/" -> "https://h/x", "/m/osv" -> "/m").
+// The parent of a source ("https://h/x/osv/" -> "https://h/x", "/m/osv" -> "/m"); "" when a
+// URL has no path to go up from ("https://h").
 std::string parent_source(std::string_view source);
 
 // http(s):// via libcurl (TLS verified, redirects limited to 5 and to http(s), timeouts, size
