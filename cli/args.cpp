@@ -15,6 +15,22 @@ int fail(int code, const std::string& message) {
     return code;
 }
 
+std::vector<std::string> split_list(const std::string& s) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start < s.size()) {
+        size_t comma = s.find(',', start);
+        if (comma == std::string::npos) {
+            comma = s.size();
+        }
+        if (comma > start) {
+            out.push_back(s.substr(start, comma - start));
+        }
+        start = comma + 1;
+    }
+    return out;
+}
+
 bool Args::next(std::string& token) {
     if (pos_ >= args_.size()) {
         return false;

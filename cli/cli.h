@@ -24,6 +24,9 @@ vulndb::BuildOptions update_options(const std::string& source);
 // Prints "cguard: MESSAGE" on stderr (one line) and returns `code`.
 int fail(int code, const std::string& message);
 
+// "a,b,,c" -> {"a", "b", "c"}: comma-separated option values, empty items dropped.
+std::vector<std::string> split_list(const std::string& s);
+
 // Minimal option reader: `--name value`, `--name=value` and boolean `--flag`.
 class Args {
 public:

@@ -45,22 +45,6 @@ struct DbCommand {
     std::vector<std::string> ecosystems;
 };
 
-std::vector<std::string> split_list(const std::string& s) {
-    std::vector<std::string> out;
-    size_t start = 0;
-    while (start < s.size()) {
-        size_t comma = s.find(',', start);
-        if (comma == std::string::npos) {
-            comma = s.size();
-        }
-        if (comma > start) {
-            out.push_back(s.substr(start, comma - start));
-        }
-        start = comma + 1;
-    }
-    return out;
-}
-
 std::string parse_options(const std::vector<std::string>& argv, DbCommand& cmd, bool& help) {
     Args args(argv);
     std::string token;

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "cli/cli.h"
+#include "common/clock.h"
 #include "common/log.h"
 #include "report/report.h"
 #include "scanner/scanner.h"
@@ -77,10 +78,7 @@ bool parse_int(const std::string& s, int& out) {
 }
 
 Result<void> parse_severities(const std::string& list, std::vector<vulndb::Severity>& out) {
-    size_t start = 0;
-    while (start <= list.size()) {
-        size_t comma = list.find(',', start);
-        std::string item = list.substr(start, comma == std::string::npos ? comma : comma - start);
+    for (const std::string& item : split_list(list)) {
         vulndb::Severity s;
         if (!vulndb::parse_severity(item, s)) {
             return make_error(
@@ -88,10 +86,6 @@ Result<void> parse_severities(const std::string& list, std::vector<vulndb::Sever
                 "unknown severity '" + item + "' (expected CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN)");
         }
         out.push_back(s);
-        if (comma == std::string::npos) {
-            break;
-        }
-        start = comma + 1;
     }
     return {};
 }
@@ -158,15 +152,6 @@ std::string parse_options(const std::vector<std::string>& argv, ScanCommand& cmd
         return "scan needs a TARGET (see `cguard scan --help`)";
     }
     return "";
-}
-
-std::string utc_date(const char* format) {
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, format, &tm);
-    return buf;
 }
 
 // Progress on a terminal: one line rewritten in place, at most a few times a second.
@@ -236,7 +221,7 @@ Result<std::vector<vulndb::Finding>> find_vulnerabilities(const ScanCommand& cmd
         log::warn_limited("scan.match_warning", {{"message", w}});
     }
     vulndb::FilterOptions filters = cmd.filters;
-    filters.today = utc_date("%Y-%m-%d");
+    filters.today = utc_today();
     if (!cmd.ignore_file.empty()) {
         auto ignores = vulndb::load_ignore_file(cmd.ignore_file);
         if (!ignores) {
@@ -337,7 +322,7 @@ int run_scan(const std::vector<std::string>& argv) {
     input.scan = &*scan;
     input.findings = findings ? &*findings : nullptr;
     input.tool_version = CGUARD_VERSION;
-    input.created = utc_date("%Y-%m-%dT%H:%M:%SZ");
+    input.created = utc_now_rfc3339();
     if (auto written = write_report(cmd, input); !written) {
         return fail(kExitUsage, written.error().message);
     }

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "common/clock.h"
 #include "common/sha256.h"
 #include "report/detail/writers.h"
 
@@ -66,15 +67,6 @@ std::string advisory_url(std::string_view id) {
         return "https://github.com/advisories/" + text;
     }
     return "https://osv.dev/vulnerability/" + text;
-}
-
-std::string now_rfc3339() {
-    std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return buf;
 }
 
 }  // namespace cguard::report::detail

@@ -1,5 +1,6 @@
 #include <ostream>
 
+#include "common/clock.h"
 #include "report/detail/writers.h"
 #include "report/report.h"
 
@@ -25,7 +26,7 @@ Result<void> write(Format format, const ReportInput& input, std::ostream& out) {
     }
     ReportInput filled = input;
     if (filled.created.empty()) {
-        filled.created = detail::now_rfc3339();
+        filled.created = utc_now_rfc3339();
     }
 
     // Rendered whole first: the stream is touched once, and its state is the only error left.

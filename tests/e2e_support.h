@@ -5,6 +5,8 @@
 // executable; it needs no JSON library, so it stays cheap to include.
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <cstdlib>
 #include <set>
 #include <sstream>
@@ -72,6 +74,15 @@ inline CommandResult run_cguard(const std::string& args) {
 }
 
 // The first line of stderr: the one-line reason a failing command must give.
+// The string member `name` of a JSON object, or "" when absent or not a string.
+inline std::string member(const rapidjson::Value& v, const char* name) {
+    if (!v.IsObject()) {
+        return "";
+    }
+    auto it = v.FindMember(name);
+    return it != v.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
+}
+
 inline std::string first_line(const std::string& text) {
     return text.substr(0, text.find('\n'));
 }

@@ -14,17 +14,10 @@
 namespace {
 
 using cguard::test::CommandResult;
+using cguard::test::member;
 using cguard::test::run;
 using cguard::test::run_cguard;
 using cguard::test::shell_quote;
-
-std::string member(const rapidjson::Value& v, const char* name) {
-    if (!v.IsObject()) {
-        return "";
-    }
-    auto it = v.FindMember(name);
-    return it != v.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
-}
 
 struct Finding {
     std::string id;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "vulndb/detail/ecosystem.h"
 #include "vulndb/detail/feed.h"
@@ -19,15 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using detail::Connection;
-
-std::string now_rfc3339() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
-}
 
 Result<void> fsync_path(const std::string& path, int flags) {
     int fd = ::open(path.c_str(), flags | O_CLOEXEC);
@@ -149,7 +141,7 @@ Result<void> finish_db(Connection& db, const BuildOptions& options, BuildSummary
     if (auto r = detail::create_indexes(db); !r) {
         return r;
     }
-    if (auto r = detail::write_meta(db, summary, options.source, now_rfc3339()); !r) {
+    if (auto r = detail::write_meta(db, summary, options.source, utc_now_rfc3339()); !r) {
         return r;
     }
     if (auto r = db.exec("COMMIT"); !r) {

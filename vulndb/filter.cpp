@@ -3,19 +3,11 @@
 #include <set>
 #include <string>
 
+#include "common/clock.h"
 #include "vulndb/vulndb.h"
 
 namespace cguard::vulndb {
 namespace {
-
-std::string today_utc() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[16];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
-    return buffer;
-}
 
 bool names(const Finding& f, const std::string& id) {
     return f.id == id || std::find(f.aliases.begin(), f.aliases.end(), id) != f.aliases.end();
@@ -45,7 +37,7 @@ const IgnoreEntry* active_ignore(const Finding& f, const FilterOptions& options,
 
 FilterResult apply_filters(std::vector<Finding> findings, const FilterOptions& options) {
     FilterResult result;
-    std::string today = options.today.empty() ? today_utc() : options.today;
+    std::string today = options.today.empty() ? utc_today() : options.today;
     std::set<std::string> noted;
     for (auto& f : findings) {
         if (active_ignore(f, options, today, noted, result.notes) != nullptr) {

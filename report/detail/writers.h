@@ -46,7 +46,4 @@ std::string artifact_identity(const scanner::Artifact& artifact);
 // Where a human reads about an advisory: NVD for CVE ids, GitHub for GHSA, OSV otherwise.
 std::string advisory_url(std::string_view id);
 
-// "current UTC time" in RFC 3339 with second precision, e.g. 2024-05-01T12:00:00Z.
-std::string now_rfc3339();
-
 }  // namespace cguard::report::detail
