@@ -22,8 +22,9 @@ Commands:
                          Default: $CGUARD_DB_SOURCE, else the public OSV bucket. CVE records
                          are read from <URL>/../cve/cvelist.zip and the CISA KEV catalog from
                          <URL>/../kev/known_exploited_vulnerabilities.json when present.
-  import DIR             the same from a local mirror: DIR holds osv/, cve/ and kev/ (as
-                         ../shared/vulndb does), or is itself an OSV layout
+  import DIR|FILE        the same from a local mirror: DIR holds osv/, cve/ and kev/ (as
+                         ../shared/vulndb does), or is itself an OSV layout; FILE is one
+                         OSV zip (e.g. osv/Alpine/all.zip), counted under its folder's name
   info                   print what the database holds, when and from what it was built
 
 Options:
@@ -86,7 +87,7 @@ std::string parse_options(const std::vector<std::string>& argv, DbCommand& cmd, 
         return "unknown db command '" + cmd.action + "' (expected update, import or info)";
     }
     if (cmd.action == "import" && cmd.source.empty()) {
-        return "db import needs a DIR (for example ../shared/vulndb)";
+        return "db import needs a DIR or FILE (for example ../shared/vulndb)";
     }
     return "";
 }
@@ -99,8 +100,14 @@ bool is_directory(const std::string& path) {
 // A mirror laid out like ../shared/vulndb (osv/, cve/, kev/) or a bare OSV layout.
 Result<vulndb::BuildOptions> import_options(const DbCommand& cmd) {
     vulndb::BuildOptions options;
+    struct stat st {};
+    if (::stat(cmd.source.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+        options.source = cmd.source;
+        options.osv_files = {cmd.source};
+        return options;
+    }
     if (!is_directory(cmd.source)) {
-        return make_error(ErrorCode::NotFound, "no such directory: " + cmd.source);
+        return make_error(ErrorCode::NotFound, "no such directory or file: " + cmd.source);
     }
     bool mirror = is_directory(cmd.source + "/osv");
     options.source = mirror ? cmd.source + "/osv" : cmd.source;

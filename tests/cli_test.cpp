@@ -46,8 +46,8 @@ TEST_CASE("usage errors exit 2 with one line naming the problem", "[integration]
         {"scan a b", "more than one TARGET"},
         {"scan --output", "needs a value"},
         {"db", "db needs a command"},
-        {"db import", "db import needs a DIR"},
-        {"db import /nonexistent-dir", "no such directory"},
+        {"db import", "db import needs a DIR or FILE"},
+        {"db import /nonexistent-dir", "no such directory or file"},
         {"--log-level loud scan x", "unknown log level"},
     };
     for (const auto& c : cases) {
@@ -104,4 +104,17 @@ TEST_CASE("a stale database is named in a warning but still used", "[integration
     CHECK(r.exit_code == 0);
     CHECK(r.err.find("scan.db_stale") != std::string::npos);
     CHECK(r.out.find("\"vulnerabilities\"") != std::string::npos);
+}
+
+TEST_CASE("db import FILE imports one OSV zip under its folder's name", "[integration][cli]") {
+    CGUARD_REQUIRE_SHARED(shared);
+    TempDir dir;
+    std::string db = dir.path() + "/vuln.db";
+    CommandResult r = run_cguard("db import " + shell_quote(shared + "/vulndb/osv/Alpine/all.zip") +
+                                 " --db " + db);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CommandResult info = run_cguard("db info --db " + db);
+    CHECK(info.out.find("Alpine") != std::string::npos);
+    CHECK(info.out.find("Debian") == std::string::npos);
 }

@@ -75,6 +75,19 @@ void note_missing(const std::string& what, const Error& e, BuildSummary& summary
                {{"feed", what}, {"error_code", error_code_name(e.code)}, {"error", e.message}});
 }
 
+// `db import FILE`: the named zips only; a file that cannot be read ends the build, since the
+// user asked for exactly it.
+Result<void> import_files(detail::Importer& importer, const std::vector<std::string>& files,
+                          BuildSummary& summary) {
+    for (const auto& file : files) {
+        std::string feed = fs::path(file).parent_path().filename().string();
+        if (auto r = importer.import_osv(feed.empty() ? "OSV" : feed, file, summary); !r) {
+            return r;
+        }
+    }
+    return {};
+}
+
 // Imports every feed; NotFound for one feed is a warning, other errors end the build.
 Result<void> import_all(detail::Importer& importer, const BuildOptions& options,
                         BuildSummary& summary) {
@@ -102,6 +115,9 @@ Result<void> import_all(detail::Importer& importer, const BuildOptions& options,
         note_missing("CVE records", r.error(), summary);
     }
 
+    if (!options.osv_files.empty()) {
+        return import_files(importer, options.osv_files, summary);
+    }
     const auto& feeds = options.ecosystems.empty() ? detail::known_feeds() : options.ecosystems;
     size_t imported = 0;
     std::string absent;  // a mirror rarely carries every ecosystem: one line for all of them

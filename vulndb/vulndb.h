@@ -38,6 +38,9 @@ struct BuildOptions {
     std::string cve_source;
     std::string kev_source;
     std::vector<std::string> ecosystems;  // empty: every ecosystem we inventory
+    // Explicit OSV zips read instead of the layout under `source` (`db import FILE`); each
+    // counts under its parent folder's name ("…/Alpine/all.zip" -> "Alpine").
+    std::vector<std::string> osv_files;
     std::function<void(std::string_view stage, uint64_t done, uint64_t total)> on_progress;
 };
 
