@@ -61,6 +61,9 @@ std::string parse_options(const std::vector<std::string>& argv, DbCommand& cmd, 
             return args.pending_error();
         }
         if (token == "--db") {
+            if (v.empty()) {
+                return "--db needs a file path";
+            }
             cmd.db_path = v;
         } else if (token == "--source") {
             cmd.source = v;

@@ -115,6 +115,9 @@ std::string parse_options(const std::vector<std::string>& argv, ScanCommand& cmd
         } else if (token == "--output") {
             cmd.output = v;
         } else if (token == "--db") {
+            if (v.empty()) {
+                return "--db needs a file path";
+            }
             cmd.db_path = v;
         } else if (token == "--db-max-age") {
             if (!parse_int(v, cmd.db_max_age_days)) {

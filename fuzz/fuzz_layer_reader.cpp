@@ -31,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     tree.apply(layer);
     (void)detect_os(tree);
     for (const auto& record : layer.files) {
-        (void)tree.find(record.path);
+        (void)tree.find(layer.path(record));
     }
     return 0;
 }

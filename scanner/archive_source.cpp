@@ -310,6 +310,10 @@ Result<ImageLayers> resolve_oci(ArchivePass& pass, const std::string& ref) {
     if (!manifest) {
         return forward_error(manifest.error());
     }
+    // load() takes the hex part after "sha256:", so a malformed digest is refused first.
+    if (auto ok = detail::check_digest(manifest->config_digest); !ok) {
+        return forward_error(ok.error(), "image config");
+    }
     if (auto config = load(manifest->config_digest); !config) {
         return forward_error(config.error(), "image config");
     }

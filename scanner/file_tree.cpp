@@ -1,6 +1,8 @@
 #include "scanner/file_tree.h"
 
+#include <algorithm>
 #include <deque>
+#include <numeric>
 
 namespace cguard::scanner {
 namespace {
@@ -34,42 +36,158 @@ std::string join(const std::vector<std::string>& parts) {
     return out;
 }
 
-}  // namespace
+// One distinct path of the layer being applied, in path order.
+struct LayerPath {
+    uint32_t record = 0;  // its last record in archive order: the one that wins
+    uint32_t nondir = 0;  // 1 + archive index of its last non-directory record, or 0
+};
 
-void FileTree::erase_below(const std::string& dir) {
-    if (dir.empty()) {
-        nodes_.clear();
-        return;
+std::vector<LayerPath> distinct_paths(const LayerResult& layer) {
+    std::vector<uint32_t> order(layer.files.size());
+    std::iota(order.begin(), order.end(), 0u);
+    auto path = [&](uint32_t i) { return layer.path(layer.files[i]); };
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+        int c = path(a).compare(path(b));
+        return c < 0 || (c == 0 && a < b);
+    });
+    std::vector<LayerPath> out;
+    out.reserve(order.size());  // exact bound: growing by doubling would overshoot by up to 2x
+    for (size_t i = 0; i < order.size();) {
+        std::string_view current = path(order[i]);
+        LayerPath entry;
+        for (; i < order.size() && path(order[i]) == current; ++i) {
+            entry.record = order[i];
+            if (layer.files[order[i]].type != detail::EntryType::Directory) {
+                entry.nondir = order[i] + 1;
+            }
+        }
+        out.push_back(entry);
     }
-    // Keys below "dir" are exactly those in ["dir/", "dir0"): '0' follows '/' in ASCII.
-    auto first = nodes_.lower_bound(dir + '/');
-    auto last = nodes_.lower_bound(dir + '0');
-    nodes_.erase(first, last);
+    return out;
 }
 
+// The largest own(dir) over the proper ancestors of a path: the root "" and each directory
+// prefix. Queries come in path order, so the chain of the last path's directories answers most
+// of them without calling own() again.
+template <typename Own>
+class AncestorMax {
+public:
+    explicit AncestorMax(Own own) : own_(std::move(own)) {}
+
+    uint32_t of(std::string_view path) {
+        if (path.empty()) {
+            return 0;
+        }
+        if (chain_.empty()) {
+            chain_.emplace_back(std::string_view{}, own_(std::string_view{}));
+        }
+        size_t slash = path.rfind('/');
+        std::string_view dir = slash == std::string_view::npos ? "" : path.substr(0, slash);
+        while (chain_.size() > 1 && !contains(chain_.back().first, dir)) {
+            chain_.pop_back();
+        }
+        if (chain_.back().first.size() == dir.size()) {
+            return chain_.back().second;
+        }
+        size_t pos = chain_.size() == 1 ? 0 : chain_.back().first.size() + 1;
+        uint32_t value = chain_.back().second;
+        while (true) {
+            size_t next = dir.find('/', pos);
+            std::string_view prefix = dir.substr(0, next);
+            value = std::max(value, own_(prefix));
+            chain_.emplace_back(prefix, value);
+            if (next == std::string_view::npos) {
+                return value;
+            }
+            pos = next + 1;
+        }
+    }
+
+private:
+    static bool contains(std::string_view dir, std::string_view path) {
+        return path.starts_with(dir) && (path.size() == dir.size() || path[dir.size()] == '/');
+    }
+
+    Own own_;
+    std::vector<std::pair<std::string_view, uint32_t>> chain_;  // each a directory of the next
+};
+
+std::vector<std::string_view> sorted_views(const std::vector<std::string>& a,
+                                           const std::vector<std::string>& b = {}) {
+    std::vector<std::string_view> out(a.begin(), a.end());
+    out.insert(out.end(), b.begin(), b.end());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+std::vector<FileTree::Node>::const_iterator FileTree::lower_bound(std::string_view path) const {
+    return std::lower_bound(
+        nodes_.begin(), nodes_.end(), path,
+        [&](const Node& node, std::string_view p) { return this->path(node) < p; });
+}
+
+// Equivalent to applying, in order: each opaque directory (erase what lies below it), each
+// whiteout (erase the path and what lies below), then each record in archive order (a
+// non-directory first erases what lies below its path, then the record replaces its path).
+// Done as one merge of two sorted lists instead, so the tree needs no node per allocation:
+// a lower node survives unless a whiteout or a record names it, or an opaque directory, a
+// whiteout or a non-directory record of the layer lies above it; a record of the layer
+// survives unless it is not the last of its path or a later non-directory record lies above it.
 void FileTree::apply(const LayerResult& layer) {
     size_t index = layers_.size();
     layers_.push_back(&layer);
-    for (const auto& dir : layer.opaque_dirs) {
-        erase_below(dir);
-    }
-    for (const auto& path : layer.whiteouts) {
-        if (auto it = nodes_.find(path); it != nodes_.end()) {
-            nodes_.erase(it);
+    std::vector<LayerPath> fresh = distinct_paths(layer);
+    auto fresh_path = [&](const LayerPath& e) { return layer.path(layer.files[e.record]); };
+    auto find_fresh = [&](std::string_view dir) -> const LayerPath* {
+        auto it = std::lower_bound(
+            fresh.begin(), fresh.end(), dir,
+            [&](const LayerPath& e, std::string_view p) { return fresh_path(e) < p; });
+        return it != fresh.end() && fresh_path(*it) == dir ? &*it : nullptr;
+    };
+    std::vector<std::string_view> gone = sorted_views(layer.whiteouts);
+    std::vector<std::string_view> below = sorted_views(layer.whiteouts, layer.opaque_dirs);
+    AncestorMax lower_hidden([&](std::string_view dir) -> uint32_t {
+        const LayerPath* e = find_fresh(dir);
+        return std::binary_search(below.begin(), below.end(), dir) || (e && e->nondir != 0);
+    });
+    AncestorMax fresh_hidden([&](std::string_view dir) -> uint32_t {
+        const LayerPath* e = find_fresh(dir);
+        return e == nullptr ? 0 : e->nondir;
+    });
+
+    std::vector<Node> merged;
+    merged.reserve(nodes_.size() + fresh.size());
+    size_t i = 0;
+    size_t j = 0;
+    while (i < nodes_.size() || j < fresh.size()) {
+        int order = i == nodes_.size()  ? 1
+                    : j == fresh.size() ? -1
+                                        : path(nodes_[i]).compare(fresh_path(fresh[j]));
+        if (order < 0) {
+            std::string_view p = path(nodes_[i]);
+            if (!std::binary_search(gone.begin(), gone.end(), p) && lower_hidden.of(p) == 0) {
+                merged.push_back(nodes_[i]);
+            }
+            ++i;
+            continue;
         }
-        erase_below(path);
-    }
-    for (const auto& record : layer.files) {
-        if (record.type != detail::EntryType::Directory) {
-            erase_below(record.path);  // a non-directory hides whatever lay below its path
+        i += order == 0 ? 1 : 0;  // the layer's record replaces the lower node
+        if (fresh_hidden.of(fresh_path(fresh[j])) <= fresh[j].record + 1) {
+            merged.push_back(Node{index, &layer.files[fresh[j].record]});
         }
-        nodes_.insert_or_assign(std::string_view(record.path), Node{index, &record});
+        ++j;
     }
+    if (merged.capacity() > merged.size() + merged.size() / 4) {
+        merged.shrink_to_fit();
+    }
+    nodes_ = std::move(merged);
 }
 
 const FileTree::Node* FileTree::find_exact(std::string_view path) const {
-    auto it = nodes_.find(path);
-    return it == nodes_.end() ? nullptr : &it->second;
+    auto it = lower_bound(path);
+    return it != nodes_.end() && this->path(*it) == path ? &*it : nullptr;
 }
 
 std::optional<std::string> FileTree::resolve(std::string_view path, bool follow_last) const {
@@ -97,7 +215,7 @@ std::optional<std::string> FileTree::resolve(std::string_view path, bool follow_
         if (++hops > kMaxSymlinkHops) {
             return std::nullopt;
         }
-        const std::string& target = node->record->link_target;
+        std::string_view target = layers_[node->layer]->link_target(*node->record);
         done.pop_back();
         if (!target.empty() && target[0] == '/') {
             done.clear();
@@ -136,17 +254,18 @@ const std::string* FileTree::captured(std::string_view path) const {
 void FileTree::for_each_under(std::string_view dir,
                               const std::function<void(std::string_view, const Node&)>& fn) const {
     std::string prefix = std::string(dir) + '/';
-    for (auto it = nodes_.lower_bound(prefix); it != nodes_.end(); ++it) {
-        if (!it->first.starts_with(prefix)) {
+    for (auto it = lower_bound(prefix); it != nodes_.end(); ++it) {
+        std::string_view p = path(*it);
+        if (!p.starts_with(prefix)) {
             break;
         }
-        fn(it->first, it->second);
+        fn(p, *it);
     }
 }
 
 void FileTree::for_each(const std::function<void(std::string_view, const Node&)>& fn) const {
-    for (const auto& [path, node] : nodes_) {
-        fn(path, node);
+    for (const auto& node : nodes_) {
+        fn(path(node), node);
     }
 }
 

@@ -1,10 +1,10 @@
 // The merged file tree of an image: LayerResults applied in order with OCI whiteout semantics.
-// It indexes records owned by the layers (which must outlive the tree); nothing is copied.
+// It indexes records owned by the layers (which must outlive the tree); nothing is copied: the
+// tree is one sorted array of 16-byte nodes, rebuilt by a merge as each layer is applied.
 #pragma once
 
 #include <cstddef>
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +44,11 @@ public:
     // Captured content of the file at `path` (symlinks resolved), or nullptr.
     const std::string* captured(std::string_view path) const;
 
+    // The path of a node of this tree.
+    std::string_view path(const Node& node) const {
+        return layers_[node.layer]->path(*node.record);
+    }
+
     // Calls fn for every node under `dir` (exact children and below), in path order.
     void for_each_under(std::string_view dir,
                         const std::function<void(std::string_view, const Node&)>& fn) const;
@@ -54,10 +59,10 @@ public:
     size_t size() const { return nodes_.size(); }
 
 private:
-    void erase_below(const std::string& dir);
+    std::vector<Node>::const_iterator lower_bound(std::string_view path) const;
 
-    // Keys view the records' own paths (layers outlive the tree), so nothing is duplicated.
-    std::map<std::string_view, Node, std::less<>> nodes_;
+    std::vector<Node> nodes_;  // sorted by path (byte order), one node per path
+
     std::vector<const LayerResult*> layers_;
 };
 

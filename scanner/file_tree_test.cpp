@@ -1,6 +1,8 @@
 #include "scanner/file_tree.h"
 
 #include <catch2/catch.hpp>
+#include <map>
+#include <random>
 
 #include "scanner/os_release.h"
 #include "scanner/tar_test_util.h"
@@ -23,7 +25,94 @@ LayerResult analyse(const std::vector<TarEntry>& entries, const std::string& dig
     return result;
 }
 
+// The merge rules applied the direct way, entry by entry on an ordered map: (layer, record
+// index) by path. FileTree::apply does the same as one merge of sorted lists.
+std::map<std::string, std::pair<size_t, size_t>> reference_tree(
+    const std::vector<LayerResult>& layers) {
+    std::map<std::string, std::pair<size_t, size_t>> nodes;
+    auto erase_below = [&](const std::string& dir) {
+        if (dir.empty()) {
+            nodes.clear();
+            return;
+        }
+        nodes.erase(nodes.lower_bound(dir + '/'), nodes.lower_bound(dir + '0'));
+    };
+    for (size_t l = 0; l < layers.size(); ++l) {
+        for (const auto& dir : layers[l].opaque_dirs) {
+            erase_below(dir);
+        }
+        for (const auto& path : layers[l].whiteouts) {
+            nodes.erase(path);
+            erase_below(path);
+        }
+        for (size_t i = 0; i < layers[l].files.size(); ++i) {
+            const FileRecord& record = layers[l].files[i];
+            std::string path(layers[l].path(record));
+            if (record.type != detail::EntryType::Directory) {
+                erase_below(path);
+            }
+            nodes[path] = {l, i};
+        }
+    }
+    return nodes;
+}
+
+size_t record_index(const LayerResult& layer, const FileRecord* record) {
+    for (size_t i = 0; i < layer.files.size(); ++i) {
+        if (&layer.files[i] == record) {
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
+
 }  // namespace
+
+TEST_CASE("the merged tree matches entry-by-entry application on random layers", "[scanner]") {
+    // Names chosen so that siblings sort between a directory and its children ("a-b", "a.b"
+    // come before "a/"), and a path can be a file in one layer and a directory in another.
+    const std::vector<std::string> names = {"a", "a-b", "a.b", "b", "ab"};
+    std::mt19937 rng(7);
+    auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+    for (int round = 0; round < 300; ++round) {
+        std::vector<LayerResult> layers;
+        size_t layer_count = 1 + pick(4);
+        for (size_t l = 0; l < layer_count; ++l) {
+            std::vector<TarEntry> entries;
+            size_t entry_count = pick(12);
+            for (size_t e = 0; e < entry_count; ++e) {
+                std::string path;
+                for (size_t depth = 1 + pick(3); depth > 0; --depth) {
+                    path += (path.empty() ? "" : "/") + names[pick(names.size())];
+                }
+                size_t dir = path.rfind('/');
+                std::string parent = dir == std::string::npos ? "" : path.substr(0, dir + 1);
+                switch (pick(8)) {
+                    case 0: entries.push_back({parent + ".wh..wh..opq", 'f'}); break;
+                    case 1:
+                        entries.push_back({parent + ".wh." + path.substr(parent.size()), 'f'});
+                        break;
+                    case 2: entries.push_back({path, 'd', "", 0755}); break;
+                    case 3: entries.push_back({path, 'l', "a/b"}); break;
+                    default: entries.push_back({path, 'f', std::to_string(e)}); break;
+                }
+            }
+            layers.push_back(analyse(entries, "sha256:l" + std::to_string(l)));
+        }
+        FileTree tree;
+        for (const auto& layer : layers) {
+            tree.apply(layer);
+        }
+        std::map<std::string, std::pair<size_t, size_t>> got;
+        tree.for_each([&](std::string_view path, const FileTree::Node& node) {
+            got[std::string(path)] = {node.layer,
+                                      record_index(tree.layer(node.layer), node.record)};
+        });
+        INFO("round " << round);
+        REQUIRE(got == reference_tree(layers));
+        REQUIRE(tree.size() == got.size());
+    }
+}
 
 TEST_CASE("whiteouts and opaque directories hide lower layers only", "[scanner]") {
     std::vector<LayerResult> layers;
@@ -102,8 +191,8 @@ TEST_CASE("hardlinks copy the record and captured content of their layer's file"
     const FileTree::Node* copy = tree.find("bin/tool2");
     REQUIRE(copy != nullptr);
     CHECK(copy->record->type == detail::EntryType::Regular);
-    CHECK(copy->record->sha256 == test::hex_of("\x7f"
-                                               "ELFxyz"));
+    CHECK(tree.layer(copy->layer).sha256(*copy->record) == test::hex_of("\x7f"
+                                                                        "ELFxyz"));
     CHECK(tree.find("bin/dangling")->record->type == detail::EntryType::Other);
     CHECK(layer.warnings.size() == 1);
 }

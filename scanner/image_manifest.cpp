@@ -24,7 +24,8 @@ bool is_hex64(std::string_view s) {
 
 Result<rapidjson::Document> parse_json(std::string_view text, const char* what) {
     rapidjson::Document doc;
-    doc.Parse(text.data(), text.size());
+    // Iterative: a deeply nested document (a hostile index.json) must not exhaust the stack.
+    doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
     if (doc.HasParseError()) {
         return make_error(ErrorCode::Corrupt, std::string(what) + " is not valid JSON");
     }
@@ -90,10 +91,13 @@ Result<OciManifest> parse_image_manifest(std::string_view text, const std::strin
     }
     OciManifest out;
     out.digest = digest;
+    // FindMember on a non-object is undefined behaviour in RapidJSON (a crash on `12345`).
+    if (!doc->IsObject()) {
+        return make_error(ErrorCode::Corrupt, "image manifest " + digest + " is not an object");
+    }
     auto config = doc->FindMember("config");
     auto layers = doc->FindMember("layers");
-    if (!doc->IsObject() || config == doc->MemberEnd() || layers == doc->MemberEnd() ||
-        !layers->value.IsArray()) {
+    if (config == doc->MemberEnd() || layers == doc->MemberEnd() || !layers->value.IsArray()) {
         return make_error(ErrorCode::Corrupt, "image manifest " + digest + " lacks config/layers");
     }
     out.config_digest = string_member(config->value, "digest");

@@ -165,9 +165,9 @@ std::vector<Package> binary_packages(const FileTree& tree) {
 
 // Executables (any x bit: scripts count) and libraries (ELF files named like shared objects;
 // the name alone would take in data files such as etc/ld.so.cache).
-bool is_unowned_candidate(const FileRecord& record) {
+bool is_unowned_candidate(const FileRecord& record, std::string_view path) {
     return record.type == detail::EntryType::Regular &&
-           ((record.mode & 0111) != 0 || (record.elf && is_library_name(record.path)));
+           ((record.mode & 0111) != 0 || (record.elf && is_library_name(path)));
 }
 
 // dpkg keeps each installed package's maintainer scripts in var/lib/dpkg/info/PKG[:ARCH].SUFFIX.
@@ -245,9 +245,10 @@ Inventory build_inventory(const FileTree& tree, const OsInfo& os, bool list_unow
         return inv;
     }
     tree.for_each([&](std::string_view path, const FileTree::Node& n) {
-        if (is_unowned_candidate(*n.record) && owned.count(std::string(path)) == 0) {
+        if (is_unowned_candidate(*n.record, path) && owned.count(std::string(path)) == 0) {
+            const LayerResult& layer = tree.layer(n.layer);
             inv.unowned_files.push_back(UnownedFile{std::string(path), n.record->size,
-                                                    n.record->sha256, tree.layer(n.layer).digest});
+                                                    layer.sha256(*n.record), layer.digest});
         }
     });
     return inv;

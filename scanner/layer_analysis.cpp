@@ -92,6 +92,18 @@ Result<void> drain_into(detail::ContentReader& content, Sha256& hash) {
     }
 }
 
+// The binary form of Sha256's hex digest: 32 bytes kept per hashed file instead of a 65-byte
+// string; the hex is rebuilt only for the files a report lists.
+Sha256Digest digest_of(Sha256& hash) {
+    std::string hex = hash.hex_digest();
+    auto nibble = [](char c) { return static_cast<uint8_t>(c <= '9' ? c - '0' : c - 'a' + 10); };
+    Sha256Digest out{};
+    for (size_t i = 0; i < out.size() && 2 * i + 1 < hex.size(); ++i) {
+        out[i] = static_cast<uint8_t>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+    }
+    return out;
+}
+
 }  // namespace
 
 CaptureKind capture_kind(std::string_view path) {
@@ -118,9 +130,34 @@ bool is_library_name(std::string_view path) {
     return name.ends_with(".so") || name.find(".so.") != std::string_view::npos;
 }
 
+std::string_view LayerResult::link_target(const FileRecord& record) const {
+    if (record.type != detail::EntryType::Symlink || record.extra == FileRecord::kNoExtra) {
+        return {};
+    }
+    const LinkTarget& link = links[record.extra];
+    return text.view(link.at, link.size);
+}
+
+std::string LayerResult::sha256(const FileRecord& record) const {
+    if (record.type == detail::EntryType::Symlink || record.extra == FileRecord::kNoExtra) {
+        return {};
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(64);
+    for (uint8_t byte : digests[record.extra]) {
+        hex += kHex[byte >> 4];
+        hex += kHex[byte & 0xf];
+    }
+    return hex;
+}
+
 LayerAnalysis::LayerAnalysis(AnalysisOptions options) : options_(options) {}
 
 LayerResult LayerAnalysis::take() {
+    result_.text.shrink();
+    result_.links.shrink_to_fit();
+    result_.digests.shrink_to_fit();
     return std::move(result_);
 }
 
@@ -144,57 +181,98 @@ Result<void> LayerAnalysis::on_entry(const detail::EntryHeader& header,
         return {};
     }
     FileRecord record;
-    record.path = header.path;
     record.type = header.type;
-    record.mode = header.mode;
+    record.mode = static_cast<uint16_t>(header.mode);
     record.size = header.size;
     if (header.type == detail::EntryType::Symlink) {
-        record.link_target = header.link_target;
+        record.extra = static_cast<uint32_t>(result_.links.size());
+        result_.links.push_back(
+            LinkTarget{result_.text.add(header.link_target), header.link_target.size()});
     } else if (header.type == detail::EntryType::Hardlink) {
-        record.link_target = header.link_target;
-        on_hardlink(record);
+        on_hardlink(record, header);
     } else if (header.type == detail::EntryType::Regular) {
-        if (auto done = on_regular(record, content); !done) {
+        if (auto done = on_regular(record, header.path, content); !done) {
             return done;
         }
     }
-    index_.emplace(std::hash<std::string>{}(record.path), result_.files.size());
-    result_.files.push_back(std::move(record));
+    record.path_at = result_.text.add(header.path);
+    record.path_size = static_cast<uint32_t>(header.path.size());
+    result_.files.push_back(record);
+    if (!latest_.empty()) {
+        remember(static_cast<uint32_t>(result_.files.size() - 1));
+    }
     return {};
 }
 
-void LayerAnalysis::on_hardlink(FileRecord& record) {
-    size_t key = std::hash<std::string>{}(record.link_target);
-    auto [begin, end] = index_.equal_range(key);
+void LayerAnalysis::rehash(size_t min_slots) {
+    size_t slots = 64;
+    while (slots < min_slots || slots < (result_.files.size() + 1) * 2) {
+        slots *= 2;
+    }
+    latest_.assign(slots, 0);
+    latest_used_ = 0;
+    for (size_t i = 0; i < result_.files.size(); ++i) {
+        remember(static_cast<uint32_t>(i));
+    }
+}
+
+// Makes files[index] the latest record of its path. The table stays at most half full.
+void LayerAnalysis::remember(uint32_t index) {
+    if ((latest_used_ + 1) * 2 > latest_.size()) {
+        rehash(latest_.size() * 2);  // re-inserts every record, `index` included
+        return;
+    }
+    std::string_view path = result_.path(result_.files[index]);
+    size_t mask = latest_.size() - 1;
+    for (size_t slot = std::hash<std::string_view>{}(path)&mask;; slot = (slot + 1) & mask) {
+        if (latest_[slot] == 0) {
+            latest_[slot] = index + 1;
+            ++latest_used_;
+            return;
+        }
+        if (result_.path(result_.files[latest_[slot] - 1]) == path) {
+            latest_[slot] = index + 1;
+            return;
+        }
+    }
+}
+
+void LayerAnalysis::on_hardlink(FileRecord& record, const detail::EntryHeader& header) {
+    if (latest_.empty()) {
+        rehash(0);  // first hardlink of the layer: index the records seen so far
+    }
+    const std::string& target = header.link_target;
+    size_t mask = latest_.size() - 1;
     const FileRecord* found = nullptr;
-    for (auto it = begin; it != end; ++it) {
-        const FileRecord& candidate = result_.files[it->second];
-        if (candidate.path == record.link_target && (found == nullptr || &candidate > found)) {
+    for (size_t slot = std::hash<std::string_view>{}(target)&mask; latest_[slot] != 0;
+         slot = (slot + 1) & mask) {
+        const FileRecord& candidate = result_.files[latest_[slot] - 1];
+        if (result_.path(candidate) == target) {
             found = &candidate;  // the latest record of that path in this layer
+            break;
         }
     }
     if (found == nullptr) {
         // A link to a file of another layer or to nothing: keep it as an unreadable entry.
         record.type = detail::EntryType::Other;
-        result_.warnings.push_back("hardlink '" + record.path + "' names '" + record.link_target +
+        result_.warnings.push_back("hardlink '" + header.path + "' names '" + target +
                                    "', not an earlier file of its layer");
         return;
     }
-    std::string path = std::move(record.path);
-    record = *found;
-    record.path = std::move(path);
+    record = *found;  // the caller sets the path
 }
 
-Result<void> LayerAnalysis::on_regular(FileRecord& record, detail::ContentReader& content) {
-    CaptureKind kind = capture_kind(record.path);
+Result<void> LayerAnalysis::on_regular(FileRecord& record, const std::string& path,
+                                       detail::ContentReader& content) {
+    CaptureKind kind = capture_kind(path);
     if (kind != CaptureKind::None) {
-        return capture(record, content,
+        return capture(record, path, content,
                        kind == CaptureKind::Database ? options_.database_cap : options_.text_cap);
     }
-    if (detail::is_java_archive_path(record.path)) {
+    if (detail::is_java_archive_path(path)) {
         Sha256 hash;
         HashingReader reader(content, options_.hash_binaries ? &hash : nullptr);
-        detail::LangPackages found = detail::scan_java_archive(reader, record.path);
+        detail::LangPackages found = detail::scan_java_archive(reader, path);
         if (reader.error()) {
             return forward_error(*reader.error());
         }
@@ -204,7 +282,7 @@ Result<void> LayerAnalysis::on_regular(FileRecord& record, detail::ContentReader
             }
         }
         for (auto& p : found.packages) {
-            p.location = record.path;
+            p.location = path;
             result_.packages.push_back(std::move(p));
         }
         for (auto& w : found.warnings) {
@@ -212,14 +290,15 @@ Result<void> LayerAnalysis::on_regular(FileRecord& record, detail::ContentReader
         }
         return {};
     }
-    if ((record.mode & 0111) != 0 || is_library_name(record.path)) {
-        return probe_binary(record, content);
+    if ((record.mode & 0111) != 0 || is_library_name(path)) {
+        return probe_binary(record, path, content);
     }
     return {};
 }
 
-Result<void> LayerAnalysis::probe_binary(FileRecord& record, detail::ContentReader& content) {
-    detail::BinaryProbe probe(record.path);
+Result<void> LayerAnalysis::probe_binary(FileRecord& record, const std::string& path,
+                                         detail::ContentReader& content) {
+    detail::BinaryProbe probe(path);
     Sha256 hash;
     std::array<uint8_t, kChunkBytes> buf;
     uint64_t seen = 0;
@@ -240,12 +319,13 @@ Result<void> LayerAnalysis::probe_binary(FileRecord& record, detail::ContentRead
         }
     }
     if (options_.hash_binaries) {
-        record.sha256 = hash.hex_digest();
+        record.extra = static_cast<uint32_t>(result_.digests.size());
+        result_.digests.push_back(digest_of(hash));
     }
     record.elf = probe.is_elf();
     detail::LangPackages found = probe.finish();
     for (auto& p : found.packages) {
-        p.location = record.path;
+        p.location = path;
         result_.packages.push_back(std::move(p));
     }
     for (auto& w : found.warnings) {
@@ -254,21 +334,25 @@ Result<void> LayerAnalysis::probe_binary(FileRecord& record, detail::ContentRead
     return {};
 }
 
-Result<void> LayerAnalysis::capture(FileRecord& record, detail::ContentReader& content,
-                                    size_t cap) {
+Result<void> LayerAnalysis::capture(FileRecord& record, const std::string& path,
+                                    detail::ContentReader& content, size_t cap) {
     bool truncated = false;
     auto data = detail::read_capped(content, cap, &truncated);
     if (!data) {
         return forward_error(data.error());
     }
     if (truncated) {
-        log::warn_limited("scan.file_over_cap", {{"path", record.path}, {"cap", cap}});
-        result_.warnings.push_back("'" + record.path + "' is larger than " + std::to_string(cap) +
+        log::warn_limited("scan.file_over_cap", {{"path", path}, {"cap", cap}});
+        result_.warnings.push_back("'" + path + "' is larger than " + std::to_string(cap) +
                                    " bytes; not analysed");
         return {};
     }
+    // The string grew by doubling; an image holds thousands of these (dpkg file lists).
+    if (data->capacity() > data->size() + data->size() / 8) {
+        data->shrink_to_fit();
+    }
     record.content = static_cast<int32_t>(result_.captured.size());
-    result_.captured.push_back(CapturedFile{record.path, std::move(*data)});
+    result_.captured.push_back(CapturedFile{std::move(*data)});
     return {};
 }
 

@@ -4,36 +4,55 @@
 // Content is streamed: memory grows with the number of entries, never with file sizes.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <deque>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "scanner/detail/entry.h"
 #include "scanner/layer_reader.h"
 #include "scanner/scanner.h"
+#include "scanner/text_arena.h"
 
 namespace cguard::scanner {
 
+// One entry of a layer's file index. Kept to 32 bytes because an image holds one per file: the
+// strings live in the layer (LayerResult::path(), link_target(), sha256()), not in the record.
 struct FileRecord {
-    std::string path;  // normalised (see EntryHeader)
-    detail::EntryType type = detail::EntryType::Regular;
-    uint32_t mode = 0;
     uint64_t size = 0;
-    std::string link_target;  // symlink target as written; hardlinks are resolved into copies
-    std::string sha256;       // hex, only for hashed files (executables, libraries)
-    int32_t content = -1;     // index into LayerResult::captured, or -1
-    bool elf = false;         // content starts with the ELF magic (only probed files)
+    TextArena::Position path_at = 0;  // normalised path (see EntryHeader) in LayerResult::text
+    uint32_t path_size = 0;
+    // Symlink: index into LayerResult::links; hashed files: index into LayerResult::digests.
+    uint32_t extra = kNoExtra;
+    int32_t content = -1;  // index into LayerResult::captured, or -1
+    uint16_t mode = 0;
+    detail::EntryType type = detail::EntryType::Regular;
+    bool elf = false;  // content starts with the ELF magic (only probed files)
+
+    static constexpr uint32_t kNoExtra = UINT32_MAX;
 };
 
 struct CapturedFile {
-    std::string path;
     std::string data;
 };
 
+struct LinkTarget {
+    TextArena::Position at = 0;
+    size_t size = 0;
+};
+
+using Sha256Digest = std::array<uint8_t, 32>;
+
 struct LayerResult {
     std::string digest;  // "sha256:<hex>" as the manifest names it; empty for a root filesystem
-    std::vector<FileRecord> files;         // archive order; a later record for a path wins
+    // Archive order; a later record for a path wins. A deque: growing it never copies the
+    // records already there, which a vector of millions of records would do.
+    std::deque<FileRecord> files;
+    TextArena text;                        // paths and link targets of `files`
+    std::vector<LinkTarget> links;         // symlink targets as written
+    std::vector<Sha256Digest> digests;     // of hashed files (executables, libraries)
     std::vector<std::string> whiteouts;    // paths this layer deletes from lower layers
     std::vector<std::string> opaque_dirs;  // directories whose lower-layer contents are hidden
     std::vector<CapturedFile> captured;
@@ -41,6 +60,14 @@ struct LayerResult {
     std::vector<std::string> warnings;
     uint64_t raw_bytes = 0;
     std::string raw_sha256;  // hex digest of the layer's raw bytes (set by tar sources)
+
+    std::string_view path(const FileRecord& record) const {
+        return text.view(record.path_at, record.path_size);
+    }
+    // Symlinks: the target as written; hardlinks are resolved into copies. Else empty.
+    std::string_view link_target(const FileRecord& record) const;
+    // Lower-case hex SHA-256 of a hashed file's content, else empty.
+    std::string sha256(const FileRecord& record) const;
 };
 
 struct AnalysisOptions {
@@ -64,15 +91,23 @@ public:
     LayerResult take();
 
 private:
-    Result<void> on_regular(FileRecord& record, detail::ContentReader& content);
-    Result<void> probe_binary(FileRecord& record, detail::ContentReader& content);
-    Result<void> capture(FileRecord& record, detail::ContentReader& content, size_t cap);
-    void on_hardlink(FileRecord& record);
+    Result<void> on_regular(FileRecord& record, const std::string& path,
+                            detail::ContentReader& content);
+    Result<void> probe_binary(FileRecord& record, const std::string& path,
+                              detail::ContentReader& content);
+    Result<void> capture(FileRecord& record, const std::string& path,
+                         detail::ContentReader& content, size_t cap);
+    void on_hardlink(FileRecord& record, const detail::EntryHeader& header);
     bool on_whiteout(const detail::EntryHeader& header);
+    void remember(uint32_t index);
+    void rehash(size_t min_slots);
 
     AnalysisOptions options_;
     LayerResult result_;
-    std::unordered_multimap<size_t, size_t> index_;  // hash(path) -> files_ position
+    // Open-addressing table of the latest record per path (index + 1, 0 = empty), built only
+    // once the layer's first hardlink needs it: 4-8 bytes a file, and none in most layers.
+    std::vector<uint32_t> latest_;
+    size_t latest_used_ = 0;
 };
 
 }  // namespace cguard::scanner

@@ -129,6 +129,10 @@ std::optional<std::string> make_header(struct archive_entry* entry, const LayerL
     header.link_target.clear();
     if (header.type == detail::EntryType::Symlink) {
         const char* target = archive_entry_symlink(entry);
+        // Linux refuses longer targets; an image that has one only makes resolution costly.
+        if (target != nullptr && std::strlen(target) > limits.max_path_bytes) {
+            return std::string("symlink target too long");
+        }
         header.link_target = target != nullptr ? target : "";
     } else if (header.type == detail::EntryType::Hardlink) {
         auto target = normalize_path(archive_entry_hardlink(entry));

@@ -1,6 +1,7 @@
 // OCI image layout directories: index.json -> manifest -> config and layers, each blob opened
 // by digest under blobs/ and verified.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -31,11 +32,18 @@ private:
     int fd_;
 };
 
+// Only regular files: a blob that is (or links to) a FIFO would block the open, and one that
+// is /dev/zero would stream forever before its digest could be checked.
 Result<int> open_file(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         return make_error(errno == ENOENT ? ErrorCode::NotFound : ErrorCode::Io,
                           path + ": " + std::strerror(errno));
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return make_error(ErrorCode::Corrupt, path + ": not a regular file");
     }
     return fd;
 }

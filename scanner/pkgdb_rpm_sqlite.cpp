@@ -62,6 +62,29 @@ DbHandle open_image(std::string& image, OsPackageList& out) {
     return db;
 }
 
+// rpm's own schema: Packages(hnum INTEGER PRIMARY KEY, blob BLOB), a plain table. A view, a
+// generated column or a DEFAULT (zeroblob(...)) would make SQLite build rows from nothing (a
+// 4 KiB file grew to gigabytes through the ORDER BY sorter); a plain table's rows come from
+// its pages, so the work stays bounded by the file.
+constexpr const char* kSchemaCheck =
+    "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'Packages'"
+    "        AND sql LIKE 'CREATE TABLE%'),"
+    "       (SELECT count(*) FROM pragma_table_xinfo('Packages') WHERE hidden = 0"
+    "        AND dflt_value IS NULL AND ((name = 'hnum' AND pk = 1 AND upper(type) = 'INTEGER')"
+    "        OR (name = 'blob' AND pk = 0))),"
+    "       (SELECT count(*) FROM pragma_table_xinfo('Packages'))";
+
+bool has_rpm_schema(sqlite3* db) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db, kSchemaCheck, -1, &raw, nullptr) != SQLITE_OK) {
+        sqlite3_finalize(raw);
+        return false;
+    }
+    StmtHandle stmt(raw);
+    return sqlite3_step(stmt.get()) == SQLITE_ROW && sqlite3_column_int(stmt.get(), 0) == 1 &&
+           sqlite3_column_int(stmt.get(), 1) == 2 && sqlite3_column_int(stmt.get(), 2) == 2;
+}
+
 }  // namespace
 
 OsPackageList parse_rpm_sqlite(std::string_view data) {
@@ -84,6 +107,10 @@ OsPackageList parse_rpm_sqlite(std::string_view data) {
     sqlite3_progress_handler(db.get(), kProgressStepInterval, stop_runaway_statement,
                              &progress_calls);
 
+    if (!has_rpm_schema(db.get())) {
+        add_pkgdb_warning(out, "rpm sqlite: Packages is not rpm's (hnum, blob) table");
+        return out;
+    }
     sqlite3_stmt* raw = nullptr;
     int rc = sqlite3_prepare_v2(db.get(), "SELECT hnum, blob FROM Packages ORDER BY hnum", -1, &raw,
                                 nullptr);

@@ -42,7 +42,11 @@ std::vector<TarEntry> top_layer() {
              "\x7f"
              "ELF tool v2",
              0755},
-            {"usr/local/lib/libextra.so.1", 'f', "lib", 0644}};
+            {"usr/local/lib/libextra.so.1", 'f',
+             "\x7f"
+             "ELF lib",
+             0644},
+            {"etc/ld.so.cache", 'f', "ld.so-1.7.0", 0644}};
 }
 
 // A docker-save archive in the classic layout, manifest.json written last.
@@ -111,7 +115,8 @@ TEST_CASE("a docker-save archive with manifest.json last is scanned with whiteou
     CHECK(musl->layer_digest == report->artifact.layers[0]);
     CHECK(musl->purl.starts_with("pkg:apk/alpine/musl@1.1.22-r3"));
 
-    // opt/tool comes from layer 2; the library has no x bit but is a library by name.
+    // opt/tool comes from layer 2; the library has no x bit but is an ELF file named like a
+    // shared object; etc/ld.so.cache has such a name but is data, not a library.
     REQUIRE(report->unowned_files.size() == 2);
     CHECK(report->unowned_files[0].path == "opt/tool");
     CHECK(report->unowned_files[0].layer_digest == report->artifact.layers[1]);

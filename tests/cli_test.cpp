@@ -46,6 +46,8 @@ TEST_CASE("usage errors exit 2 with one line naming the problem", "[integration]
         {"scan a b", "more than one TARGET"},
         {"scan --output", "needs a value"},
         {"db", "db needs a command"},
+        {"scan --db '' x", "--db needs a file path"},
+        {"db info --db=", "--db needs a file path"},
         {"db import", "db import needs a DIR or FILE"},
         {"db import /nonexistent-dir", "no such directory or file"},
         {"--log-level loud scan x", "unknown log level"},

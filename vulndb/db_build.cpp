@@ -173,6 +173,11 @@ Result<BuildSummary> update(const std::string& db_path, const BuildOptions& opti
     if (options.source.empty() || db_path.empty()) {
         return make_error(ErrorCode::InvalidArgument, "update needs a source and a database path");
     }
+    // The new file is renamed over db_path: as root, `--db /dev/null` would replace the device.
+    if (struct stat st{}; ::stat(db_path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+        return make_error(ErrorCode::InvalidArgument,
+                          db_path + " exists and is not a regular file; refusing to replace it");
+    }
     fs::path target(db_path);
     std::error_code ec;
     if (target.has_parent_path()) {

@@ -4,9 +4,9 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "vulndb/detail/feed.h"
@@ -198,16 +198,23 @@ Result<std::string> read_whole(const FeedFile& file) {
     if (file.path.empty()) {
         return file.bytes;
     }
+    // Size first: a hostile mirror's sparse multi-gigabyte file must not be read into memory.
+    std::error_code ec;
+    uintmax_t size = std::filesystem::file_size(file.path, ec);
+    if (ec) {
+        return make_error(ErrorCode::Io, file.path + ": cannot stat: " + ec.message());
+    }
+    if (size > kMaxFeedBytes) {
+        return make_error(ErrorCode::LimitExceeded, file.path + ": larger than the feed size cap");
+    }
     std::ifstream in(file.path, std::ios::binary);
     if (!in) {
         return make_error(ErrorCode::Io, file.path + ": cannot open");
     }
-    std::ostringstream out;
-    out << in.rdbuf();
-    if (out.str().size() > kMaxFeedBytes) {
-        return make_error(ErrorCode::LimitExceeded, file.path + ": larger than the feed size cap");
-    }
-    return out.str();
+    std::string data(size, '\0');
+    in.read(data.data(), static_cast<std::streamsize>(size));
+    data.resize(static_cast<size_t>(in.gcount()));
+    return data;
 }
 
 }  // namespace cguard::vulndb::detail
