@@ -170,9 +170,36 @@ bool is_unowned_candidate(const FileRecord& record, std::string_view path) {
            ((record.mode & 0111) != 0 || (record.elf && is_library_name(path)));
 }
 
+// The paths OS packages own. A path in the tree is kept as its record (8 bytes, not a copy of
+// the path: an image may own hundreds of thousands of files); the few owned paths that are
+// not in the tree (deleted by a later layer) are kept as text, so a lookup answers exactly as
+// a set of path strings would.
+class OwnedPaths {
+public:
+    explicit OwnedPaths(const FileTree& tree) : tree_(tree) {}
+
+    void insert(const std::string& path) {
+        if (const FileTree::Node* node = tree_.find_exact(path)) {
+            records_.insert(node->record);
+        } else {
+            missing_.insert(path);
+        }
+    }
+    bool contains(const std::string& path) const {
+        const FileTree::Node* node = tree_.find_exact(path);
+        return node != nullptr ? contains(*node) : missing_.count(path) != 0;
+    }
+    bool contains(const FileTree::Node& node) const { return records_.count(node.record) != 0; }
+
+private:
+    const FileTree& tree_;
+    std::unordered_set<const FileRecord*> records_;
+    std::unordered_set<std::string> missing_;
+};
+
 // dpkg keeps each installed package's maintainer scripts in var/lib/dpkg/info/PKG[:ARCH].SUFFIX.
 // They belong to that package as much as its listed files do, though no .list names them.
-void add_maintainer_scripts(const Package& p, std::unordered_set<std::string>& owned) {
+void add_maintainer_scripts(const Package& p, OwnedPaths& owned) {
     static const char* const kSuffixes[] = {"preinst", "postinst", "prerm", "postrm", "config"};
     for (const char* suffix : kSuffixes) {
         owned.insert("var/lib/dpkg/info/" + p.name + "." + suffix);
@@ -214,11 +241,12 @@ Inventory build_inventory(const FileTree& tree, const OsInfo& os, bool list_unow
     collector.rpm();
     inv.warnings = std::move(collector.warnings);
 
-    std::unordered_set<std::string> owned;
+    OwnedPaths owned(tree);
     for (auto& os_package : collector.os_packages) {
         for (const auto& file : os_package.files) {
             owned.insert(tree.canonical_owned_path(file));
         }
+        std::vector<std::string>().swap(os_package.files);  // no longer needed: free it now
         if (os_package.package.type == "deb") {
             add_maintainer_scripts(os_package.package, owned);
         }
@@ -231,7 +259,7 @@ Inventory build_inventory(const FileTree& tree, const OsInfo& os, bool list_unow
     lang.insert(lang.end(), binaries.begin(), binaries.end());
     for (auto& p : lang) {
         bool embeds_modules = p.type == "golang" || p.type == "cargo";
-        if (!embeds_modules && owned.count(tree.canonical_owned_path(p.location)) != 0) {
+        if (!embeds_modules && owned.contains(tree.canonical_owned_path(p.location))) {
             continue;  // reported once, as the OS package that installed it
         }
         inv.packages.push_back(std::move(p));
@@ -245,7 +273,7 @@ Inventory build_inventory(const FileTree& tree, const OsInfo& os, bool list_unow
         return inv;
     }
     tree.for_each([&](std::string_view path, const FileTree::Node& n) {
-        if (is_unowned_candidate(*n.record, path) && owned.count(std::string(path)) == 0) {
+        if (is_unowned_candidate(*n.record, path) && !owned.contains(n)) {
             const LayerResult& layer = tree.layer(n.layer);
             inv.unowned_files.push_back(UnownedFile{std::string(path), n.record->size,
                                                     layer.sha256(*n.record), layer.digest});
