@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include "cli/cli.h"
 #include "common/log.h"
@@ -105,18 +106,23 @@ Result<vulndb::BuildOptions> import_options(const DbCommand& cmd) {
     vulndb::BuildOptions options;
     struct stat st {};
     if (::stat(cmd.source.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
-        options.source = cmd.source;
-        options.osv_files = {cmd.source};
+        options.source = std::filesystem::absolute(cmd.source).lexically_normal().string();
+        options.osv_files = {options.source};
         return options;
     }
     if (!is_directory(cmd.source)) {
         return make_error(ErrorCode::NotFound, "no such directory or file: " + cmd.source);
     }
-    bool mirror = is_directory(cmd.source + "/osv");
-    options.source = mirror ? cmd.source + "/osv" : cmd.source;
+    // Absolute, so `db info` names the source meaningfully from any directory.
+    std::string dir = std::filesystem::absolute(cmd.source).lexically_normal().string();
+    while (dir.size() > 1 && dir.back() == '/') {
+        dir.pop_back();
+    }
+    bool mirror = is_directory(dir + "/osv");
+    options.source = mirror ? dir + "/osv" : dir;
     if (mirror) {
-        options.cve_source = cmd.source + "/cve/cvelist.zip";
-        options.kev_source = cmd.source + "/kev/known_exploited_vulnerabilities.json";
+        options.cve_source = dir + "/cve/cvelist.zip";
+        options.kev_source = dir + "/kev/known_exploited_vulnerabilities.json";
     }
     return options;
 }

@@ -213,15 +213,18 @@ Result<vulndb::Database> open_database(const ScanCommand& cmd) {
     return db;
 }
 
+// Matching warnings (a release with no data, an unparsable version) join the report's
+// warnings: a reader of the table or JSON must see what was not judged.
 Result<std::vector<vulndb::Finding>> find_vulnerabilities(const ScanCommand& cmd,
                                                           const vulndb::Database& db,
-                                                          const scanner::ScanReport& scan) {
+                                                          scanner::ScanReport& scan) {
     auto matched = db.match(scan);
     if (!matched) {
         return forward_error(matched.error(), "matching failed");
     }
     for (const auto& w : matched->warnings) {
         log::warn_limited("scan.match_warning", {{"message", w}});
+        scan.warnings.push_back(w);
     }
     vulndb::FilterOptions filters = cmd.filters;
     filters.today = utc_today();

@@ -1,5 +1,7 @@
 #include "common/log.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -143,6 +145,12 @@ void write(Level level, std::string_view name, const Field* fields, size_t count
             append_value(line, f, false);
         }
         line += '\n';
+    }
+    // On a terminal a progress line may be half-drawn on stderr: clear it so the event starts
+    // at column 0 (the progress line is redrawn on its next update).
+    static const bool kTerminal = ::isatty(STDERR_FILENO) == 1;
+    if (kTerminal && g_format.load() == Format::Text) {
+        line.insert(0, "\r\033[K");
     }
     std::lock_guard<std::mutex> lock(g_mutex);
     std::fwrite(line.data(), 1, line.size(), stderr);

@@ -103,6 +103,13 @@ std::string summary_line(const std::vector<Finding>& findings) {
     return out + ")\n";
 }
 
+// Where a language package was found (a binary, a manifest); OS packages all live in their
+// package database, so naming it would only repeat one path.
+std::string found_in(const Finding& f) {
+    bool os_package = f.package_type == "deb" || f.package_type == "apk" || f.package_type == "rpm";
+    return os_package ? "" : f.location;
+}
+
 std::string vulnerability_section(const std::vector<Finding>& findings) {
     TextTable table({{"ID", kCellWidth},
                      {"SEVERITY", 0},
@@ -110,10 +117,11 @@ std::string vulnerability_section(const std::vector<Finding>& findings) {
                      {"INSTALLED", kCellWidth},
                      {"FIXED", kCellWidth},
                      {"KEV", 0},
+                     {"FOUND IN", kCellWidth},
                      {"TITLE", kTitleWidth}});
     for (const Finding* f : by_severity_then_package(findings)) {
         table.add_row({f->id, vulndb::severity_name(f->severity), f->package, f->installed_version,
-                       f->fixed_version, f->kev ? "yes" : "", f->title});
+                       f->fixed_version, f->kev ? "yes" : "", found_in(*f), f->title});
     }
     return "\nVulnerabilities (" + std::to_string(findings.size()) + ")\n" + table.render() +
            summary_line(findings);

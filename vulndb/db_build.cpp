@@ -69,9 +69,10 @@ Result<Connection> open_new_db(const std::string& path) {
     return db;
 }
 
-void note_missing(const std::string& what, const Error& e, BuildSummary& summary) {
+void note_missing(const std::string& what, const Error& e, BuildSummary& summary,
+                  log::Level level = log::Level::Warn) {
     summary.warnings.push_back(what + " not imported: " + e.message);
-    log::event(log::Level::Warn, "vulndb.feed_missing",
+    log::event(level, "vulndb.feed_missing",
                {{"feed", what}, {"error_code", error_code_name(e.code)}, {"error", e.message}});
 }
 
@@ -147,8 +148,9 @@ Result<void> import_all(detail::Importer& importer, const BuildOptions& options,
         return make_error(ErrorCode::NotFound, "no OSV feed could be read from " + options.source);
     }
     if (!absent.empty()) {
+        // Expected of a partial mirror, and listed in the summary: not worth a warning.
         note_missing("OSV feeds", Error{ErrorCode::NotFound, "not in the source: " + absent},
-                     summary);
+                     summary, log::Level::Info);
     }
     return {};
 }

@@ -23,7 +23,7 @@ log() { echo "npm-old.sh: $*" >&2; }
 
 install_packages() {
     [ -f "$out/app.done" ] && return 0
-    if ! npm ping >/dev/null 2>&1; then
+    if ! npm ping --fetch-retries=0 --fetch-timeout=15000 >/dev/null 2>&1; then
         log "the npm registry is unreachable"
         exit 3
     fi
