@@ -20,6 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     MemorySource source(std::string_view(reinterpret_cast<const char*>(data), size));
     LayerLimits limits;
     limits.max_entries = 10000;
+    // Small caps keep each input fast: a bomb is refused the same way, just sooner.
+    limits.max_unpacked_bytes = 64u << 20;
+    limits.expansion_checked_after = 1u << 20;
     AnalysisOptions options;
     options.database_cap = 1 << 20;
     options.text_cap = 1 << 20;

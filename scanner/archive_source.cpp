@@ -115,7 +115,7 @@ bool looks_like_json(std::string_view prefix) {
 
 // Handles one regular member of the outer archive.
 Result<void> take_member(struct archive* a, const std::string& name, uint64_t size,
-                         const SourceContext& context, ArchivePass& pass) {
+                         SourceContext& context, ArchivePass& pass) {
     auto prefix = peek(a, kPeekBytes);
     if (!prefix) {
         return forward_error(prefix.error());
@@ -123,15 +123,17 @@ Result<void> take_member(struct archive* a, const std::string& name, uint64_t si
     if (looks_like_layer(name, *prefix)) {
         auto start = std::chrono::steady_clock::now();
         MemberSource source(a, std::move(*prefix));
-        LayerAnalysis analysis(context.analysis);
+        LayerAnalysis analysis(context.layer_options());
         MemberLayer& member = pass.layers[name];
-        auto stats = read_layer(source, name, analysis, member.result.warnings);
+        auto stats =
+            read_layer(source, name, analysis, member.result.warnings, context.layer_limits);
         if (source.outer_failed()) {
             return forward_error(stats ? Error{ErrorCode::Corrupt, "outer archive"}
                                        : stats.error());
         }
         std::vector<std::string> early = std::move(member.result.warnings);
         member.result = analysis.take();
+        context.count(member.result);
         member.result.warnings.insert(member.result.warnings.begin(), early.begin(), early.end());
         if (!stats) {
             member.error = stats.error();

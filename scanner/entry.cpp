@@ -28,4 +28,16 @@ Result<std::string> read_capped(ContentReader& reader, size_t limit, bool* trunc
     }
 }
 
+std::string quoted_path(std::string_view path, size_t max_bytes) {
+    if (path.size() <= max_bytes) {
+        return std::string(path);
+    }
+    size_t cut = max_bytes;
+    // Back off over UTF-8 continuation bytes (10xxxxxx) so no character is split.
+    while (cut > 0 && (static_cast<unsigned char>(path[cut]) & 0xC0) == 0x80) {
+        --cut;
+    }
+    return std::string(path.substr(0, cut)) + "\u2026";
+}
+
 }  // namespace cguard::scanner::detail

@@ -1,39 +1,43 @@
 #include "scanner/file_tree.h"
 
 #include <algorithm>
-#include <deque>
 #include <numeric>
 
 namespace cguard::scanner {
 namespace {
 
-// Splits `path` on '/', dropping empty and "." components.
-void split_into(std::string_view path, std::deque<std::string>& out, bool front) {
-    std::vector<std::string> parts;
-    while (!path.empty()) {
-        size_t slash = path.find('/');
-        std::string_view part = path.substr(0, slash);
-        path = slash == std::string_view::npos ? std::string_view{} : path.substr(slash + 1);
-        if (!part.empty() && part != ".") {
-            parts.emplace_back(part);
+// Pushes the components of `path` (split on '/', empty and "." ones dropped) onto `pending`,
+// first component on top, unless that would hold more than `limit` components: a lookup
+// processes each of them, so it would fail anyway. The views point into `path`, which outlives
+// the lookup.
+bool push_components(std::string_view path, std::vector<std::string_view>& pending, size_t limit) {
+    auto for_each_part = [&](auto&& fn) {
+        for (size_t end = path.size(); end > 0;) {
+            size_t slash = path.rfind('/', end - 1);
+            size_t begin = slash == std::string_view::npos ? 0 : slash + 1;
+            std::string_view part = path.substr(begin, end - begin);
+            if (!part.empty() && part != ".") {
+                fn(part);
+            }
+            end = slash == std::string_view::npos ? 0 : slash;
         }
+    };
+    size_t count = pending.size();
+    for_each_part([&](std::string_view) { ++count; });
+    if (count > limit) {
+        return false;
     }
-    if (front) {
-        out.insert(out.begin(), parts.begin(), parts.end());
-    } else {
-        out.insert(out.end(), parts.begin(), parts.end());
-    }
+    for_each_part([&](std::string_view part) { pending.push_back(part); });
+    return true;
 }
 
-std::string join(const std::vector<std::string>& parts) {
-    std::string out;
-    for (const auto& part : parts) {
-        if (!out.empty()) {
-            out += '/';
-        }
-        out += part;
+// An owned path with its directory part (before `slash`) replaced by `dir`, when it resolved.
+std::string owned_path(const std::optional<std::string>& dir, std::string_view path, size_t slash) {
+    if (!dir) {
+        return std::string(path);
     }
-    return out;
+    std::string_view name = path.substr(slash + 1);
+    return dir->empty() ? std::string(name) : *dir + "/" + std::string(name);
 }
 
 // One distinct path of the layer being applied, in path order.
@@ -190,39 +194,116 @@ const FileTree::Node* FileTree::find_exact(std::string_view path) const {
     return it != nodes_.end() && this->path(*it) == path ? &*it : nullptr;
 }
 
-std::optional<std::string> FileTree::resolve(std::string_view path, bool follow_last) const {
-    std::deque<std::string> pending;
-    split_into(path, pending, false);
-    std::vector<std::string> done;
+// One lookup in progress: the path resolved so far, built in place, and for it and each of its
+// ancestors the range of nodes below it. A component then costs two binary searches within its
+// parent's range, comparing only the component: no path is rebuilt or compared whole.
+struct FileTree::Walk {
+    struct Level {
+        size_t size = 0;  // done.size() at this level
+        size_t lo = 0;    // nodes_[lo, hi) lie below this level's directory
+        size_t hi = 0;
+    };
+
+    void up() {
+        if (levels.size() > 1) {
+            levels.pop_back();
+            done.resize(levels.back().size);
+        }
+    }
+    void to_root() {
+        levels.resize(1);
+        done.clear();
+    }
+
+    std::string done;
+    std::vector<Level> levels;
+    std::vector<std::string_view> pending;  // components still to walk, next one last
+    size_t steps = 0;
+    std::string key;  // scratch for enter()
+};
+
+// The first node in nodes_[lo, hi) whose path, past its first `skip` bytes (shared by the whole
+// range), is not less than `key`.
+size_t FileTree::bound(size_t lo, size_t hi, size_t skip, std::string_view key) const {
+    auto first = nodes_.begin() + static_cast<std::ptrdiff_t>(lo);
+    auto last = nodes_.begin() + static_cast<std::ptrdiff_t>(hi);
+    auto it = std::lower_bound(first, last, key, [&](const Node& node, std::string_view k) {
+        return path(node).substr(skip) < k;
+    });
+    return static_cast<size_t>(it - nodes_.begin());
+}
+
+// Appends `name` to the walk's path and returns the node stored there, or nullptr.
+const FileTree::Node* FileTree::enter(Walk& walk, std::string_view name) const {
+    const Walk::Level top = walk.levels.back();
+    size_t skip = walk.done.empty() ? 0 : walk.done.size() + 1;
+    size_t at = bound(top.lo, top.hi, skip, name);
+    bool found = at < top.hi && path(nodes_[at]).substr(skip) == name;
+    walk.key.assign(name);
+    walk.key += '/';  // the children of name/ sort together, between "name/" and "name0"
+    size_t lo = bound(at, top.hi, skip, walk.key);
+    walk.key.back() = '/' + 1;
+    size_t hi = bound(lo, top.hi, skip, walk.key);
+    if (!walk.done.empty()) {
+        walk.done += '/';
+    }
+    walk.done += name;
+    walk.levels.push_back(Walk::Level{walk.done.size(), lo, hi});
+    return found ? &nodes_[at] : nullptr;
+}
+
+// Walks the pending components; walk.done is the resolved path when this returns Resolved.
+FileTree::WalkEnd FileTree::run(Walk& walk, bool follow_last) const {
     int hops = 0;
-    while (!pending.empty()) {
-        std::string part = std::move(pending.front());
-        pending.pop_front();
+    while (!walk.pending.empty()) {
+        std::string_view part = walk.pending.back();
+        walk.pending.pop_back();
+        walk.steps += 1 + part.size() / kResolveStepBytes;
+        if (walk.steps > kMaxResolveSteps) {
+            return WalkEnd::Bounded;
+        }
         if (part == "..") {
-            if (!done.empty()) {
-                done.pop_back();
-            }
+            walk.up();
             continue;
         }
-        done.push_back(std::move(part));
-        if (pending.empty() && !follow_last) {
+        if (walk.done.size() + 1 + part.size() > kMaxResolvedBytes) {
+            return WalkEnd::Bounded;
+        }
+        const Node* node = enter(walk, part);
+        if (walk.pending.empty() && !follow_last) {
             break;
         }
-        const Node* node = find_exact(join(done));
         if (node == nullptr || node->record->type != detail::EntryType::Symlink) {
             continue;
         }
         if (++hops > kMaxSymlinkHops) {
-            return std::nullopt;
+            return WalkEnd::Loop;  // or as good as one
         }
         std::string_view target = layers_[node->layer]->link_target(*node->record);
-        done.pop_back();
+        walk.up();
         if (!target.empty() && target[0] == '/') {
-            done.clear();
+            walk.to_root();
         }
-        split_into(target, pending, true);
+        if (!push_components(target, walk.pending, kMaxResolveSteps - walk.steps)) {
+            return WalkEnd::Bounded;
+        }
     }
-    return join(done);
+    return WalkEnd::Resolved;
+}
+
+std::optional<std::string> FileTree::resolve(std::string_view path, bool follow_last) const {
+    WalkEnd end = WalkEnd::Bounded;
+    Walk walk;
+    walk.levels.push_back(Walk::Level{0, 0, nodes_.size()});
+    if (!resolve_budget_exhausted() && push_components(path, walk.pending, kMaxResolveSteps)) {
+        end = run(walk, follow_last);
+    }
+    resolve_steps_.fetch_add(walk.steps, std::memory_order_relaxed);
+    if (end == WalkEnd::Bounded) {
+        bounded_lookups_.fetch_add(1, std::memory_order_relaxed);
+    }
+    return end == WalkEnd::Resolved ? std::optional<std::string>(std::move(walk.done))
+                                    : std::nullopt;
 }
 
 std::string FileTree::canonical_owned_path(std::string_view path) const {
@@ -230,12 +311,21 @@ std::string FileTree::canonical_owned_path(std::string_view path) const {
     if (slash == std::string_view::npos) {
         return std::string(path);
     }
-    auto dir = resolve(path.substr(0, slash));
-    std::string name(path.substr(slash + 1));
-    if (!dir) {
+    return owned_path(resolve(path.substr(0, slash)), path, slash);
+}
+
+std::string OwnedPathResolver::canonical(std::string_view path) {
+    size_t slash = path.rfind('/');
+    if (slash == std::string_view::npos) {
         return std::string(path);
     }
-    return dir->empty() ? name : *dir + "/" + name;
+    std::string dir(path.substr(0, slash));
+    auto it = dirs_.find(dir);
+    if (it == dirs_.end()) {
+        std::optional<std::string> resolved = tree_.resolve(dir);
+        it = dirs_.emplace(std::move(dir), std::move(resolved)).first;
+    }
+    return owned_path(it->second, path, slash);
 }
 
 const FileTree::Node* FileTree::find(std::string_view path) const {

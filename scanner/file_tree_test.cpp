@@ -1,9 +1,12 @@
 #include "scanner/file_tree.h"
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <deque>
 #include <map>
 #include <random>
 
+#include "scanner/inventory.h"
 #include "scanner/os_release.h"
 #include "scanner/tar_test_util.h"
 
@@ -64,6 +67,88 @@ size_t record_index(const LayerResult& layer, const FileRecord* record) {
         }
     }
     return SIZE_MAX;
+}
+
+// Symlink resolution the direct way: the path rebuilt and looked up whole at every component.
+// FileTree::resolve walks node ranges instead; on small trees both must answer alike.
+std::optional<std::string> reference_resolve(const FileTree& tree, std::string_view path,
+                                             bool follow_last) {
+    auto split = [](std::string_view text) {
+        std::deque<std::string> parts;
+        std::string part;
+        for (char c : std::string(text) + "/") {
+            if (c != '/') {
+                part += c;
+                continue;
+            }
+            if (!part.empty() && part != ".") {
+                parts.push_back(part);
+            }
+            part.clear();
+        }
+        return parts;
+    };
+    auto join = [](const std::vector<std::string>& parts) {
+        std::string out;
+        for (const auto& part : parts) {
+            out += (out.empty() ? "" : "/") + part;
+        }
+        return out;
+    };
+    std::deque<std::string> pending = split(path);
+    std::vector<std::string> done;
+    int hops = 0;
+    while (!pending.empty()) {
+        std::string part = pending.front();
+        pending.pop_front();
+        if (part == "..") {
+            if (!done.empty()) {
+                done.pop_back();
+            }
+            continue;
+        }
+        done.push_back(part);
+        if (pending.empty() && !follow_last) {
+            break;
+        }
+        const FileTree::Node* node = tree.find_exact(join(done));
+        if (node == nullptr || node->record->type != detail::EntryType::Symlink) {
+            continue;
+        }
+        if (++hops > FileTree::kMaxSymlinkHops) {
+            return std::nullopt;
+        }
+        std::string target(tree.layer(node->layer).link_target(*node->record));
+        done.pop_back();
+        if (!target.empty() && target[0] == '/') {
+            done.clear();
+        }
+        std::deque<std::string> more = split(target);
+        pending.insert(pending.begin(), more.begin(), more.end());
+    }
+    return join(done);
+}
+
+std::string repeat(const std::string& text, size_t count) {
+    std::string out;
+    for (size_t i = 0; i < count; ++i) {
+        out += text;
+    }
+    return out;
+}
+
+// A dpkg status naming one installed package and its file list, as the entries of a layer.
+void add_dpkg_package(std::vector<TarEntry>& entries, const std::string& name,
+                      const std::string& list) {
+    entries.push_back(
+        {"var/lib/dpkg/status", 'f',
+         "Package: " + name +
+             "\nStatus: install ok installed\nVersion: 1.0\nArchitecture: amd64\n\n"});
+    entries.push_back({"var/lib/dpkg/info/" + name + ".list", 'f', list});
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace
@@ -241,6 +326,164 @@ TEST_CASE("a file over its capture cap is not captured and gives a warning", "[s
     CHECK(result.warnings.size() == 1);
     REQUIRE(result.files.size() == 1);
     CHECK(result.files[0].content == -1);
+}
+
+TEST_CASE("symlink lookups answer as the whole-path reference does on random trees", "[scanner]") {
+    const std::vector<std::string> names = {"a", "a-b", "a.b", "b", "..", "."};
+    std::mt19937 rng(11);
+    auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+    auto random_path = [&](size_t first) {
+        std::string path = pick(4) == 0 ? "/" : "";
+        for (size_t depth = 1 + pick(4); depth > 0; --depth) {
+            path += names[first + pick(names.size() - first)] + (depth > 1 ? "/" : "");
+        }
+        return pick(6) == 0 ? path + "/" : path;
+    };
+    for (int round = 0; round < 300; ++round) {
+        std::vector<TarEntry> entries;
+        for (size_t e = pick(16); e > 0; --e) {
+            std::string path = random_path(0);
+            if (pick(3) == 0) {
+                entries.push_back({path, 'l', random_path(0)});
+            } else {
+                entries.push_back({path, pick(2) == 0 ? 'd' : 'f', "", 0755});
+            }
+        }
+        LayerResult layer = analyse(entries, "sha256:l");
+        FileTree tree;
+        tree.apply(layer);
+        OwnedPathResolver resolver(tree);
+        for (int query = 0; query < 40; ++query) {
+            std::string path = random_path(0);
+            INFO("round " << round << " path " << path);
+            CHECK(tree.resolve(path) == reference_resolve(tree, path, true));
+            CHECK(tree.resolve(path, false) == reference_resolve(tree, path, false));
+            CHECK(resolver.canonical(path) == tree.canonical_owned_path(path));
+            std::string dir =
+                path.substr(0, path.rfind('/') == std::string::npos ? 0 : path.rfind('/'));
+            if (path.find('/') != std::string::npos) {
+                auto ref = reference_resolve(tree, dir, true);
+                std::string name = path.substr(path.rfind('/') + 1);
+                std::string want = !ref ? path : ref->empty() ? name : *ref + "/" + name;
+                CHECK(tree.canonical_owned_path(path) == want);
+            }
+        }
+        CHECK(tree.bounded_lookups() == 0);
+    }
+}
+
+// The hostile layer of a review: one link into a chain of 40 whose targets are 500 components
+// long, and a file list naming 20,000 files through it. Resolving each listed path anew, and
+// rebuilding the path at each component, took minutes; now the directory is resolved once and
+// that lookup stops at kMaxResolveSteps.
+TEST_CASE("a file list naming paths through a long link chain is resolved in bounded work",
+          "[scanner]") {
+    const std::string deep = repeat("a/", 500);
+    std::vector<TarEntry> entries = {{"c", 'l', "/" + deep + "L1"}};
+    for (int i = 1; i < 40; ++i) {
+        entries.push_back(
+            {deep + "L" + std::to_string(i), 'l', "/" + deep + "L" + std::to_string(i + 1)});
+    }
+    std::string list;
+    for (int i = 0; i < 20000; ++i) {
+        list += "/c/f" + std::to_string(i) + "\n";
+    }
+    add_dpkg_package(entries, "hostile", list);
+    LayerResult layer = analyse(entries, "sha256:hostile");
+    FileTree tree;
+    tree.apply(layer);
+
+    auto start = std::chrono::steady_clock::now();
+    Inventory inventory = build_inventory(tree, detect_os(tree), true);
+    CHECK(seconds_since(start) < 10.0);
+    CHECK(tree.resolve_steps() <= 4 * FileTree::kMaxResolveSteps);
+    CHECK(tree.bounded_lookups() >= 1);
+    REQUIRE(inventory.packages.size() == 1);
+    CHECK(inventory.packages[0].name == "hostile");
+    bool warned = false;
+    for (const auto& warning : inventory.warnings) {
+        warned = warned || warning.find("work bound") != std::string::npos;
+    }
+    CHECK(warned);
+}
+
+TEST_CASE("lookups that share no directory stop at the per-tree budget", "[scanner]") {
+    const std::string deep = repeat("a/", 500);
+    std::vector<TarEntry> entries = {{"c", 'l', "/" + deep + "L1"}};
+    for (int i = 1; i < 40; ++i) {
+        entries.push_back(
+            {deep + "L" + std::to_string(i), 'l', "/" + deep + "L" + std::to_string(i + 1)});
+    }
+    LayerResult layer = analyse(entries, "sha256:hostile");
+    FileTree tree;
+    tree.apply(layer);
+    auto start = std::chrono::steady_clock::now();
+    size_t lookups = FileTree::kMaxTreeResolveSteps / FileTree::kMaxResolveSteps + 100;
+    for (size_t i = 0; i < lookups; ++i) {
+        CHECK_FALSE(tree.resolve("c/f" + std::to_string(i)).has_value());
+    }
+    CHECK(tree.resolve_budget_exhausted());
+    CHECK(tree.resolve_steps() <= FileTree::kMaxTreeResolveSteps + FileTree::kMaxResolveSteps);
+    CHECK(tree.bounded_lookups() == lookups);
+    CHECK(seconds_since(start) < 10.0);
+}
+
+TEST_CASE("a long link chain within the bounds resolves once for all the paths through it",
+          "[scanner]") {
+    const std::string deep = repeat("a/", 100);
+    std::vector<TarEntry> entries = {{"c", 'l', "/" + deep + "L1"}};
+    for (int i = 1; i < 10; ++i) {
+        entries.push_back({deep + "L" + std::to_string(i), 'l',
+                           repeat("x/../", 50) + "L" + std::to_string(i + 1)});
+    }
+    entries.push_back({deep + "L10", 'l', "/real"});
+    std::string list;
+    for (int i = 0; i < 20000; ++i) {
+        list += "/c/f" + std::to_string(i) + "\n";
+        if (i < 100) {
+            entries.push_back({"real/f" + std::to_string(i), 'f', "", 0755});
+        }
+    }
+    entries.push_back({"real/stray", 'f', "", 0755});
+    add_dpkg_package(entries, "chained", list);
+    LayerResult layer = analyse(entries, "sha256:chain");
+    FileTree tree;
+    tree.apply(layer);
+    REQUIRE(tree.resolve("c/f7") == "real/f7");
+
+    uint64_t before = tree.resolve_steps();
+    Inventory inventory = build_inventory(tree, detect_os(tree), true);
+    CHECK(tree.resolve_steps() - before < 3 * (before + 100));
+    CHECK(tree.bounded_lookups() == 0);
+    CHECK(inventory.warnings.empty());
+    REQUIRE(inventory.unowned_files.size() == 1);
+    CHECK(inventory.unowned_files[0].path == "real/stray");
+}
+
+TEST_CASE("100,000 owned paths under a usr-merged directory resolve to their files", "[scanner]") {
+    std::vector<TarEntry> entries = {{"lib", 'l', "usr/lib"}};
+    std::string list;
+    for (int dir = 0; dir < 100; ++dir) {
+        for (int file = 0; file < 1000; ++file) {
+            std::string name = "d" + std::to_string(dir) + "/f" + std::to_string(file);
+            entries.push_back({"usr/lib/" + name, 'f', "", 0755});
+            list += "/lib/" + name + "\n";
+        }
+    }
+    entries.push_back({"usr/lib/d7/stray", 'f', "", 0755});
+    add_dpkg_package(entries, "big", list);
+    LayerResult layer = analyse(entries, "sha256:big");
+    FileTree tree;
+    tree.apply(layer);
+
+    auto start = std::chrono::steady_clock::now();
+    Inventory inventory = build_inventory(tree, detect_os(tree), true);
+    double elapsed = seconds_since(start);
+    INFO("inventory of 100,000 owned paths took " << elapsed << " s");
+    CHECK(elapsed < 10.0);
+    CHECK(tree.resolve_steps() < 10000);  // ~4 per distinct directory, not per path
+    REQUIRE(inventory.unowned_files.size() == 1);
+    CHECK(inventory.unowned_files[0].path == "usr/lib/d7/stray");
 }
 
 }  // namespace cguard::scanner

@@ -21,4 +21,16 @@ void ProgressMeter::update(uint64_t bytes_read, size_t layers_done, bool force) 
     callback_(progress_);
 }
 
+AnalysisOptions SourceContext::layer_options() const {
+    AnalysisOptions options = analysis;
+    options.image_captured_before = captured_bytes;
+    return options;
+}
+
+void SourceContext::count(const LayerResult& layer) {
+    for (const auto& file : layer.captured) {
+        captured_bytes += file.data.size();
+    }
+}
+
 }  // namespace cguard::scanner

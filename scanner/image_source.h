@@ -35,7 +35,15 @@ private:
 
 struct SourceContext {
     AnalysisOptions analysis;
+    LayerLimits layer_limits;
     ProgressMeter* progress = nullptr;
+    // Captured file contents are capped per image (analysis.image_capture_cap) as well as per
+    // layer: each layer's analysis is told what earlier layers kept (layer_options()), and
+    // count() adds what a finished layer kept.
+    uint64_t captured_bytes = 0;
+
+    AnalysisOptions layer_options() const;
+    void count(const LayerResult& layer);
 };
 
 // docker save output (plain, gzip or zstd), or a tar of an OCI layout (oci_ref selects the

@@ -242,9 +242,10 @@ Inventory build_inventory(const FileTree& tree, const OsInfo& os, bool list_unow
     inv.warnings = std::move(collector.warnings);
 
     OwnedPaths owned(tree);
+    OwnedPathResolver resolver(tree);
     for (auto& os_package : collector.os_packages) {
         for (const auto& file : os_package.files) {
-            owned.insert(tree.canonical_owned_path(file));
+            owned.insert(resolver.canonical(file));
         }
         std::vector<std::string>().swap(os_package.files);  // no longer needed: free it now
         if (os_package.package.type == "deb") {
@@ -259,10 +260,15 @@ Inventory build_inventory(const FileTree& tree, const OsInfo& os, bool list_unow
     lang.insert(lang.end(), binaries.begin(), binaries.end());
     for (auto& p : lang) {
         bool embeds_modules = p.type == "golang" || p.type == "cargo";
-        if (!embeds_modules && owned.contains(tree.canonical_owned_path(p.location))) {
+        if (!embeds_modules && owned.contains(resolver.canonical(p.location))) {
             continue;  // reported once, as the OS package that installed it
         }
         inv.packages.push_back(std::move(p));
+    }
+    if (uint64_t bounded = tree.bounded_lookups(); bounded > 0) {
+        inv.warnings.push_back(std::to_string(bounded) +
+                               " symlink lookups stopped at a work bound; their paths were kept "
+                               "unresolved, so file ownership may be incomplete");
     }
     std::sort(inv.packages.begin(), inv.packages.end(), [](const Package& a, const Package& b) {
         return std::tie(a.type, a.name, a.version, a.location) <

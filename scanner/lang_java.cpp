@@ -25,31 +25,79 @@ constexpr uint64_t kMaxTotalBytes = 4ULL * 1024 * 1024 * 1024;  // all levels to
 constexpr size_t kMaxTextBytes = 1024 * 1024;                   // pom.properties, MANIFEST.MF
 constexpr size_t kReadChunk = 64 * 1024;
 
+// What one top-level archive may cost, all nesting levels together. Once `stop` is set no
+// level reads further; scan_java_archive() reports it once.
 struct Budget {
-    uint64_t bytes = 0;
+    explicit Budget(const JavaArchiveLimits& archive_limits) : limits(archive_limits) {}
+
+    const JavaArchiveLimits& limits;
+    uint64_t bytes = 0;      // taken by every level's read callback
+    uint64_t top_bytes = 0;  // taken from the caller's reader
+    uint64_t unpacked = 0;   // entry data delivered by libarchive, read or drained
+    size_t entries = 0;
+    std::string stop;  // why the archive is not read further
+
+    void add_unpacked(size_t n) {
+        unpacked += n;
+        if (!stop.empty()) {
+            return;
+        }
+        if (unpacked > limits.max_unpacked_bytes) {
+            stop = "unpacks to more than " + std::to_string(limits.max_unpacked_bytes) + " bytes";
+        } else if (limits.max_expansion > 0 && unpacked > limits.expansion_checked_after &&
+                   unpacked / limits.max_expansion > top_bytes) {
+            stop = "expands more than " + std::to_string(limits.max_expansion) +
+                   "x (decompression bomb?)";
+        }
+    }
+
+    void add_entry() {
+        if (++entries > limits.max_entries && stop.empty()) {
+            stop = "has more than " + std::to_string(limits.max_entries) + " entries";
+        }
+    }
 };
 
-// Pulls an entry's data out of an open libarchive reader.
+// Pulls an entry's data out of an open libarchive reader, counting it against the budget.
 class EntryReader : public ContentReader {
 public:
-    explicit EntryReader(archive* a) : a_(a) {}
+    EntryReader(archive* a, Budget& budget) : a_(a), budget_(budget) {}
     Result<size_t> read(void* buf, size_t size) override {
+        if (!budget_.stop.empty()) {
+            return make_error(ErrorCode::LimitExceeded, budget_.stop);
+        }
         la_ssize_t got = archive_read_data(a_, buf, size);
         if (got < 0) {
             return make_error(ErrorCode::Corrupt, archive_error_string(a_) != nullptr
                                                       ? archive_error_string(a_)
                                                       : "archive_read_data failed");
         }
+        budget_.add_unpacked(static_cast<size_t>(got));
         return static_cast<size_t>(got);
     }
 
 private:
     archive* a_;
+    Budget& budget_;
 };
+
+// Reads the rest of the current entry ourselves: libarchive would skip it the same way
+// (inflating to find its end when the sizes come after the data) without letting us count.
+void drain_entry(archive* a, Budget& budget) {
+    std::vector<char> buf(kReadChunk);
+    EntryReader reader(a, budget);
+    while (true) {
+        auto got = reader.read(buf.data(), buf.size());
+        if (!got || *got == 0) {
+            return;  // a damaged entry is reported by the next header read
+        }
+    }
+}
 
 struct Source {
     ContentReader* reader = nullptr;
     Budget* budget = nullptr;
+    bool top = false;
     std::vector<char> buf = std::vector<char>(kReadChunk);
 };
 
@@ -61,6 +109,7 @@ la_ssize_t read_callback(archive* a, void* client, const void** out) {
         return -1;
     }
     source->budget->bytes += *got;
+    source->budget->top_bytes += source->top ? *got : 0;
     if (source->budget->bytes > kMaxTotalBytes) {
         archive_set_error(a, EFBIG, "java archive exceeds the %llu byte cap",
                           static_cast<unsigned long long>(kMaxTotalBytes));
@@ -209,7 +258,8 @@ void add_archive_packages(const ArchiveFacts& facts, const std::string& location
     // A war or ear is often only a container for versioned jars: no warning for those.
     if (name.empty() || version.empty()) {
         if (facts.nested_archives == 0) {
-            out.warnings.push_back(location + ": java archive without a name and version");
+            out.warnings.push_back(quoted_path(location) +
+                                   ": java archive without a name and version");
         }
         return;
     }
@@ -231,10 +281,12 @@ bool scan_entry(archive* a, archive_entry* entry, const std::string& location, i
     bool pom = is_pom_properties(name);
     bool manifest = name == "META-INF/MANIFEST.MF";
     if (pom || manifest) {
-        EntryReader entry_reader(a);
+        EntryReader entry_reader(a, budget);
         auto text = read_capped(entry_reader, kMaxTextBytes);
         if (!text) {
-            out.warnings.push_back(location + ": " + text.error().message);
+            if (budget.stop.empty()) {
+                out.warnings.push_back(quoted_path(location) + ": " + text.error().message);
+            }
             return false;
         }
         pom ? parse_pom_properties(*text, facts) : parse_manifest(*text, facts);
@@ -244,43 +296,49 @@ bool scan_entry(archive* a, archive_entry* entry, const std::string& location, i
         return true;
     }
     if (depth + 1 > kMaxDepth) {
-        out.warnings.push_back(location + "!/" + std::string(name) +
+        out.warnings.push_back(quoted_path(location + "!/" + std::string(name)) +
                                ": nested deeper than 4 archives; not analysed");
         return true;
     }
     ++facts.nested_archives;
-    EntryReader nested(a);
+    EntryReader nested(a, budget);
     scan_archive(nested, location + "!/" + std::string(name), depth + 1, budget, out);
     return true;
 }
 
 void scan_archive(ContentReader& reader, const std::string& location, int depth, Budget& budget,
                   LangPackages& out) {
-    Source source{&reader, &budget};
+    Source source{&reader, &budget, depth == 0};
     archive* a = archive_read_new();
     archive_read_support_format_zip_streamable(a);
     if (archive_read_open(a, &source, nullptr, read_callback, nullptr) != ARCHIVE_OK) {
-        out.warnings.push_back(location + ": not a readable zip archive: " +
-                               (archive_error_string(a) ? archive_error_string(a) : "unknown"));
+        if (budget.stop.empty()) {
+            out.warnings.push_back(quoted_path(location) + ": not a readable zip archive: " +
+                                   (archive_error_string(a) ? archive_error_string(a) : "unknown"));
+        }
         archive_read_free(a);
         return;
     }
     ArchiveFacts facts;
     archive_entry* entry = nullptr;
-    while (true) {
+    while (budget.stop.empty()) {
         int rc = archive_read_next_header(a, &entry);
         if (rc == ARCHIVE_EOF) {
             break;
         }
         if (rc < ARCHIVE_WARN) {
-            out.warnings.push_back(
-                location + ": " +
-                (archive_error_string(a) ? archive_error_string(a) : "read error"));
+            if (budget.stop.empty()) {
+                out.warnings.push_back(
+                    quoted_path(location) + ": " +
+                    (archive_error_string(a) ? archive_error_string(a) : "read error"));
+            }
             break;
         }
-        if (!scan_entry(a, entry, location, depth, budget, facts, out)) {
+        budget.add_entry();
+        if (!budget.stop.empty() || !scan_entry(a, entry, location, depth, budget, facts, out)) {
             break;
         }
+        drain_entry(a, budget);
     }
     archive_read_free(a);
     add_archive_packages(facts, location, out);
@@ -288,10 +346,15 @@ void scan_archive(ContentReader& reader, const std::string& location, int depth,
 
 }  // namespace
 
-LangPackages scan_java_archive(ContentReader& reader, const std::string& path) {
+LangPackages scan_java_archive(ContentReader& reader, const std::string& path,
+                               const JavaArchiveLimits& limits) {
     LangPackages out;
-    Budget budget;
+    Budget budget(limits);
     scan_archive(reader, path, 0, budget, out);
+    if (!budget.stop.empty()) {
+        out.warnings.push_back(quoted_path(path) + ": java archive " + budget.stop +
+                               "; not read further");
+    }
     return out;
 }
 

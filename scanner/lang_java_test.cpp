@@ -1,10 +1,13 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "scanner/detail/lang_packages.h"
+#include "scanner/tar_test_util.h"
 #include "tests/test_support.h"
 
 using namespace cguard::scanner::detail;
@@ -31,6 +34,32 @@ private:
     size_t chunk_;
     size_t left_;
 };
+
+// Serves an in-memory archive 4 KiB at a time and counts what was taken.
+class StringReader : public ContentReader {
+public:
+    explicit StringReader(const std::string& data) : data_(data) {}
+    cguard::Result<size_t> read(void* buf, size_t size) override {
+        size_t n = std::min({size, data_.size() - taken_, size_t{4096}});
+        std::memcpy(buf, data_.data() + taken_, n);
+        taken_ += n;
+        return n;
+    }
+    size_t taken() const { return taken_; }
+
+private:
+    const std::string& data_;
+    size_t taken_ = 0;
+};
+
+// A jar whose manifest names it, then 32 MiB of zeros deflated about 1000 times.
+const std::string& bomb_jar() {
+    static const std::string jar = cguard::scanner::test::make_zip(
+        {{"META-INF/MANIFEST.MF", "Implementation-Title: bomb\nImplementation-Version: 1.0\n"},
+         {"zeros.bin", std::string(32 << 20, '\0')},
+         {"META-INF/maven/x/y/pom.properties", "groupId=x\nartifactId=y\nversion=2\n"}});
+    return jar;
+}
 
 LangPackages scan_file(const std::string& path, size_t chunk = 4093, size_t limit = SIZE_MAX) {
     FileReader reader(path, chunk, limit);
@@ -206,4 +235,61 @@ TEST_CASE("recognises java archive paths", "[scanner][lang][java]") {
     CHECK(is_java_archive_path("x.ear"));
     CHECK_FALSE(is_java_archive_path("opt/app/jar"));
     CHECK_FALSE(is_java_archive_path("opt/app/x.zip"));
+}
+
+TEST_CASE("a java archive unpacking past its byte cap is not read further",
+          "[scanner][lang][java]") {
+    JavaArchiveLimits limits;
+    limits.max_unpacked_bytes = 8 << 20;
+    limits.max_expansion = 0;  // the size cap alone
+    StringReader reader(bomb_jar());
+    auto out = scan_java_archive(reader, "app/bomb.jar", limits);
+    REQUIRE(out.warnings.size() == 1);
+    CHECK(out.warnings[0] ==
+          "app/bomb.jar: java archive unpacks to more than 8388608 bytes; not read further");
+    // The manifest came before the cap: its package is kept; the pom after it was never read.
+    REQUIRE(out.packages.size() == 1);
+    CHECK(out.packages[0].name == "bomb");
+    CHECK(reader.taken() < bomb_jar().size() / 2);
+}
+
+TEST_CASE("a java archive expanding more than 100x stops after 1 MiB", "[scanner][lang][java]") {
+    JavaArchiveLimits defaults;
+    CHECK(defaults.max_unpacked_bytes == 1ULL << 30);
+    CHECK(defaults.max_expansion == 100);
+    StringReader reader(bomb_jar());
+    auto out = scan_java_archive(reader, "app/bomb.jar");
+    REQUIRE(out.warnings.size() == 1);
+    CHECK(out.warnings[0].find("expands more than 100x (decompression bomb?)") !=
+          std::string::npos);
+    CHECK(reader.taken() < bomb_jar().size() / 2);
+}
+
+TEST_CASE("a java archive with more entries than the cap is not read further",
+          "[scanner][lang][java]") {
+    std::vector<std::pair<std::string, std::string>> entries;
+    for (int i = 0; i < 60; ++i) {
+        entries.emplace_back("c/C" + std::to_string(i) + ".class", "cafebabe");
+    }
+    std::string jar = cguard::scanner::test::make_zip(entries);
+    JavaArchiveLimits limits;
+    limits.max_entries = 50;
+    StringReader reader(jar);
+    auto out = scan_java_archive(reader, "lib/many-1.0.jar", limits);
+    REQUIRE(out.warnings.size() == 1);
+    CHECK(out.warnings[0].find("has more than 50 entries") != std::string::npos);
+    REQUIRE(out.packages.size() == 1);  // from the file name
+    CHECK(out.packages[0].version == "1.0");
+}
+
+TEST_CASE("warnings about nested archives quote long locations shortened",
+          "[scanner][lang][java]") {
+    std::string name(3000, 'w');
+    std::string jar = cguard::scanner::test::make_zip({{name + ".jar", "not a zip"}});
+    StringReader reader(jar);
+    auto out = scan_java_archive(reader, "lib/outer.jar");
+    REQUIRE_FALSE(out.warnings.empty());
+    for (const auto& w : out.warnings) {
+        CHECK(w.size() < 400);
+    }
 }

@@ -1,5 +1,6 @@
 #include "scanner/layer_analysis.h"
 
+#include <algorithm>
 #include <array>
 #include <functional>
 
@@ -255,11 +256,15 @@ void LayerAnalysis::on_hardlink(FileRecord& record, const detail::EntryHeader& h
     if (found == nullptr) {
         // A link to a file of another layer or to nothing: keep it as an unreadable entry.
         record.type = detail::EntryType::Other;
-        result_.warnings.push_back("hardlink '" + header.path + "' names '" + target +
+        result_.warnings.push_back("hardlink '" + detail::quoted_path(header.path) + "' names '" +
+                                   detail::quoted_path(target) +
                                    "', not an earlier file of its layer");
         return;
     }
     record = *found;  // the caller sets the path
+    if (record.content >= 0) {
+        capture_linked_[static_cast<size_t>(record.content)] = true;
+    }
 }
 
 Result<void> LayerAnalysis::on_regular(FileRecord& record, const std::string& path,
@@ -272,7 +277,7 @@ Result<void> LayerAnalysis::on_regular(FileRecord& record, const std::string& pa
     if (detail::is_java_archive_path(path)) {
         Sha256 hash;
         HashingReader reader(content, options_.hash_binaries ? &hash : nullptr);
-        detail::LangPackages found = detail::scan_java_archive(reader, path);
+        detail::LangPackages found = detail::scan_java_archive(reader, path, options_.java);
         if (reader.error()) {
             return forward_error(*reader.error());
         }
@@ -334,16 +339,59 @@ Result<void> LayerAnalysis::probe_binary(FileRecord& record, const std::string& 
     return {};
 }
 
+// Room left under the layer's and the image's capture caps.
+uint64_t LayerAnalysis::capture_room() const {
+    uint64_t layer_left = options_.layer_capture_cap > captured_bytes_
+                              ? options_.layer_capture_cap - captured_bytes_
+                              : 0;
+    uint64_t image_used = options_.image_captured_before + captured_bytes_;
+    uint64_t image_left =
+        options_.image_capture_cap > image_used ? options_.image_capture_cap - image_used : 0;
+    return std::min(layer_left, image_left);
+}
+
+void LayerAnalysis::stop_captures(const std::string& path) {
+    captures_stopped_ = true;
+    uint64_t image_used = options_.image_captured_before + captured_bytes_;
+    bool image_cap =
+        options_.image_capture_cap - std::min(options_.image_capture_cap, image_used) <
+        options_.layer_capture_cap - std::min(options_.layer_capture_cap, captured_bytes_);
+    uint64_t cap = image_cap ? options_.image_capture_cap : options_.layer_capture_cap;
+    std::string quoted = detail::quoted_path(path);
+    log::warn_limited("scan.capture_cap", {{"path", quoted}, {"cap", cap}});
+    result_.warnings.push_back(std::string("captured files of the ") +
+                               (image_cap ? "image" : "layer") + " exceed " + std::to_string(cap) +
+                               " bytes; '" + quoted +
+                               "' and later package databases and manifests not analysed");
+}
+
 Result<void> LayerAnalysis::capture(FileRecord& record, const std::string& path,
                                     detail::ContentReader& content, size_t cap) {
+    if (captures_stopped_) {
+        return {};
+    }
+    // A later copy of a path replaces the earlier one's capture, unless a hardlink shares it.
+    auto earlier = captures_.find(path);
+    int32_t reuse =
+        earlier != captures_.end() && !capture_linked_[static_cast<size_t>(earlier->second.content)]
+            ? earlier->second.content
+            : -1;
+    uint64_t freed = reuse >= 0 ? result_.captured[static_cast<size_t>(reuse)].data.size() : 0;
+    uint64_t room = capture_room() + freed;
     bool truncated = false;
-    auto data = detail::read_capped(content, cap, &truncated);
+    auto data = detail::read_capped(content, static_cast<size_t>(std::min<uint64_t>(cap, room)),
+                                    &truncated);
     if (!data) {
         return forward_error(data.error());
     }
+    if (truncated && room < cap) {
+        stop_captures(path);
+        return {};
+    }
     if (truncated) {
-        log::warn_limited("scan.file_over_cap", {{"path", path}, {"cap", cap}});
-        result_.warnings.push_back("'" + path + "' is larger than " + std::to_string(cap) +
+        std::string quoted = detail::quoted_path(path);
+        log::warn_limited("scan.file_over_cap", {{"path", quoted}, {"cap", cap}});
+        result_.warnings.push_back("'" + quoted + "' is larger than " + std::to_string(cap) +
                                    " bytes; not analysed");
         return {};
     }
@@ -351,8 +399,19 @@ Result<void> LayerAnalysis::capture(FileRecord& record, const std::string& path,
     if (data->capacity() > data->size() + data->size() / 8) {
         data->shrink_to_fit();
     }
-    record.content = static_cast<int32_t>(result_.captured.size());
-    result_.captured.push_back(CapturedFile{std::move(*data)});
+    captured_bytes_ += data->size();
+    if (reuse >= 0) {
+        captured_bytes_ -= freed;
+        result_.files[earlier->second.record].content = -1;
+        result_.captured[static_cast<size_t>(reuse)].data = std::move(*data);
+        record.content = reuse;
+    } else {
+        record.content = static_cast<int32_t>(result_.captured.size());
+        result_.captured.push_back(CapturedFile{std::move(*data)});
+        capture_linked_.push_back(false);
+    }
+    // on_entry() appends the record next, at this index.
+    captures_[path] = CaptureSlot{result_.files.size(), record.content};
     return {};
 }
 

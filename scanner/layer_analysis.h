@@ -9,9 +9,11 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "scanner/detail/entry.h"
+#include "scanner/detail/lang_packages.h"
 #include "scanner/layer_reader.h"
 #include "scanner/scanner.h"
 #include "scanner/text_arena.h"
@@ -71,9 +73,15 @@ struct LayerResult {
 };
 
 struct AnalysisOptions {
-    bool hash_binaries = true;  // SHA-256 of executables and libraries (for unowned files)
-    size_t database_cap = 64u << 20;
-    size_t text_cap = 4u << 20;
+    bool hash_binaries = true;        // SHA-256 of executables and libraries (for unowned files)
+    size_t database_cap = 64u << 20;  // one captured package database
+    size_t text_cap = 4u << 20;       // one captured text file (release file, list, manifest)
+    // All captured contents together, per layer and per image. Past either cap a warning is
+    // given and nothing more is captured in the layer.
+    uint64_t layer_capture_cap = 256ULL << 20;
+    uint64_t image_capture_cap = 512ULL << 20;
+    uint64_t image_captured_before = 0;  // by earlier layers; set by the image source
+    detail::JavaArchiveLimits java;
 };
 
 // What to keep of a file, decided from its path alone.
@@ -97,6 +105,8 @@ private:
                               detail::ContentReader& content);
     Result<void> capture(FileRecord& record, const std::string& path,
                          detail::ContentReader& content, size_t cap);
+    uint64_t capture_room() const;
+    void stop_captures(const std::string& path);
     void on_hardlink(FileRecord& record, const detail::EntryHeader& header);
     bool on_whiteout(const detail::EntryHeader& header);
     void remember(uint32_t index);
@@ -108,6 +118,17 @@ private:
     // once the layer's first hardlink needs it: 4-8 bytes a file, and none in most layers.
     std::vector<uint32_t> latest_;
     size_t latest_used_ = 0;
+
+    // Captures by path: a later entry of the same path replaces the earlier copy, so a layer
+    // repeating a large database holds it once.
+    struct CaptureSlot {
+        size_t record = 0;  // index into files
+        int32_t content = -1;
+    };
+    std::unordered_map<std::string, CaptureSlot> captures_;
+    std::vector<bool> capture_linked_;  // by captured index: a hardlink shares it, keep it
+    uint64_t captured_bytes_ = 0;
+    bool captures_stopped_ = false;
 };
 
 }  // namespace cguard::scanner

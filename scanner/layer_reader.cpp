@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -16,29 +17,74 @@ namespace cguard::scanner {
 namespace {
 
 constexpr size_t kRawBufferBytes = 128 * 1024;
+// libarchive gets the raw bytes in slices this small because the read callback is the only
+// place a skip of entry data comes back to us: zstd can turn 16 KiB into about 512 MiB, gzip
+// into 16 MiB, which bounds the work done past a limit.
+constexpr size_t kFeedBytes = 16 * 1024;
 constexpr size_t kWarningsPerLayer = 20;
 
-// State shared with libarchive's read callback: pulls raw bytes and hashes them on the way.
+// State shared with libarchive's read callback: pulls raw bytes, hashes them on the way and
+// stops the walk when the layer unpacks to too much.
 struct RawStream {
     ByteSource* source = nullptr;
+    const std::string* layer = nullptr;
+    const LayerLimits* limits = nullptr;
     Sha256 hash;
-    uint64_t bytes = 0;
+    uint64_t bytes = 0;  // pulled from the source
+    uint64_t fed = 0;    // handed to libarchive
     std::unique_ptr<char[]> buffer = std::make_unique<char[]>(kRawBufferBytes);
-    std::optional<Error> error;  // the source's own error, reported instead of libarchive's
+    size_t filled = 0;
+    size_t offset = 0;
+    std::optional<Error> error;  // our own error, reported instead of libarchive's
 };
+
+// The uncompressed position of the tar reader: libarchive skips unread entry data by reading
+// through it, so skipped bytes are counted too.
+uint64_t unpacked_bytes(struct archive* a) {
+    la_int64_t position = archive_filter_bytes(a, 0);
+    return position > 0 ? static_cast<uint64_t>(position) : 0;
+}
+
+std::optional<Error> expansion_error(const RawStream& raw, uint64_t unpacked) {
+    const LayerLimits& limits = *raw.limits;
+    if (unpacked > limits.max_unpacked_bytes) {
+        return Error{ErrorCode::LimitExceeded, "layer " + *raw.layer + " unpacks to more than " +
+                                                   std::to_string(limits.max_unpacked_bytes) +
+                                                   " bytes"};
+    }
+    if (limits.max_expansion > 0 && unpacked > limits.expansion_checked_after &&
+        unpacked / limits.max_expansion > raw.fed) {
+        return Error{ErrorCode::LimitExceeded, "layer " + *raw.layer + " expands more than " +
+                                                   std::to_string(limits.max_expansion) +
+                                                   "x (decompression bomb?)"};
+    }
+    return std::nullopt;
+}
 
 la_ssize_t raw_read(struct archive* a, void* client, const void** out) {
     auto* raw = static_cast<RawStream*>(client);
-    auto got = raw->source->read(raw->buffer.get(), kRawBufferBytes);
-    if (!got) {
-        raw->error = got.error();
-        archive_set_error(a, EIO, "%s", got.error().message.c_str());
+    if (auto refused = expansion_error(*raw, unpacked_bytes(a))) {
+        raw->error = std::move(refused);
+        archive_set_error(a, EFBIG, "%s", raw->error->message.c_str());
         return -1;
     }
-    raw->hash.update(raw->buffer.get(), *got);
-    raw->bytes += *got;
-    *out = raw->buffer.get();
-    return static_cast<la_ssize_t>(*got);
+    if (raw->offset == raw->filled) {
+        auto got = raw->source->read(raw->buffer.get(), kRawBufferBytes);
+        if (!got) {
+            raw->error = got.error();
+            archive_set_error(a, EIO, "%s", got.error().message.c_str());
+            return -1;
+        }
+        raw->hash.update(raw->buffer.get(), *got);
+        raw->bytes += *got;
+        raw->filled = *got;
+        raw->offset = 0;
+    }
+    size_t n = std::min(kFeedBytes, raw->filled - raw->offset);
+    *out = raw->buffer.get() + raw->offset;
+    raw->offset += n;
+    raw->fed += n;
+    return static_cast<la_ssize_t>(n);
 }
 
 struct ArchiveDeleter {
@@ -67,6 +113,9 @@ public:
 
     static Unexpected<Error> stream_error(struct archive* a, const RawStream& raw,
                                           const std::string& layer) {
+        if (raw.error && raw.error->code == ErrorCode::LimitExceeded) {
+            return forward_error(*raw.error);  // already names the layer
+        }
         if (raw.error) {
             return forward_error(*raw.error, "layer " + layer);
         }
@@ -170,17 +219,17 @@ struct EntryLoop {
 
     void drop(struct archive_entry* entry, const std::string& reason) {
         const char* p = archive_entry_pathname(entry);
-        std::string path = p != nullptr ? p : "";
+        std::string path = detail::quoted_path(p != nullptr ? p : "");
         log::warn_limited("scan.entry_dropped",
                           {{"digest", layer}, {"path", path}, {"reason", reason}});
         if (++dropped <= kWarningsPerLayer) {
-            warnings.push_back("layer " + layer + ": dropped entry '" + path + "': " + reason);
+            warnings.push_back("dropped entry '" + path + "': " + reason);
         }
     }
 
     void stop_at_limit(LayerStats& stats) {
         stats.stopped_at_limit = true;
-        warnings.push_back("layer " + layer + ": more than " + std::to_string(limits.max_entries) +
+        warnings.push_back("more than " + std::to_string(limits.max_entries) +
                            " entries; the rest of the layer was not indexed");
         log::warn_limited("scan.layer_limit", {{"digest", layer}});
     }
@@ -196,6 +245,9 @@ struct EntryLoop {
             }
             if (rc < ARCHIVE_WARN) {
                 return ArchiveContent::stream_error(archive, raw, layer);
+            }
+            if (auto refused = expansion_error(raw, unpacked_bytes(archive))) {
+                return Unexpected<Error>(std::move(*refused));
             }
             if (stats.entries >= limits.max_entries) {
                 stop_at_limit(stats);
@@ -215,8 +267,12 @@ struct EntryLoop {
             stats.entries++;
         }
         if (dropped > kWarningsPerLayer) {
-            warnings.push_back("layer " + layer + ": " + std::to_string(dropped) +
-                               " entries dropped in total");
+            warnings.push_back(std::to_string(dropped) + " entries dropped in total");
+        }
+        // The end of the stream may have been decompressed without another read callback.
+        stats.unpacked_bytes = unpacked_bytes(archive);
+        if (auto refused = expansion_error(raw, stats.unpacked_bytes)) {
+            return Unexpected<Error>(std::move(*refused));
         }
         return stats;
     }
@@ -276,6 +332,8 @@ Result<LayerStats> read_layer(ByteSource& source, const std::string& layer_name,
                               const LayerLimits& limits) {
     RawStream raw;
     raw.source = &source;
+    raw.layer = &layer_name;
+    raw.limits = &limits;
     ArchivePtr archive(archive_read_new());
     CS_CHECK(archive != nullptr);
     archive_read_support_filter_gzip(archive.get());

@@ -57,12 +57,19 @@ struct LayerLimits {
     size_t max_entries = 5'000'000;
     size_t max_path_bytes = 4096;
     size_t max_depth = 512;
+    // Decompression bombs. Uncompressed bytes count everything the tar reader consumes,
+    // entry data it skips included. Real layers reach tens of GB; gzip cannot expand more than
+    // about 1032x, zstd far more.
+    uint64_t max_unpacked_bytes = 64ULL << 30;
+    uint64_t max_expansion = 1000;                  // uncompressed / compressed
+    uint64_t expansion_checked_after = 1ULL << 30;  // uncompressed bytes before the ratio applies
 };
 
 struct LayerStats {
-    std::string sha256;      // hex digest of every raw byte pulled from the source
-    uint64_t raw_bytes = 0;  // bytes pulled from the source (compressed size)
-    size_t entries = 0;      // entries handed to the visitor
+    std::string sha256;           // hex digest of every raw byte pulled from the source
+    uint64_t raw_bytes = 0;       // bytes pulled from the source (compressed size)
+    uint64_t unpacked_bytes = 0;  // tar bytes after decompression (read or skipped)
+    size_t entries = 0;           // entries handed to the visitor
     bool stopped_at_limit = false;
 };
 
@@ -73,8 +80,12 @@ std::optional<std::string> normalize_path(std::string_view path);
 // Walks the tar stream in `source`, calling `visitor` for each acceptable entry, then drains
 // the source to its end so the digest covers every byte. Each entry's content not consumed by
 // the visitor is skipped. Errors: Corrupt (not a tar, truncated or corrupt compression; the
-// message names `layer_name`), Io (from the source), or the visitor's error.
+// message names `layer_name`), Io (from the source), LimitExceeded (more than
+// limits.max_unpacked_bytes uncompressed, or past limits.expansion_checked_after an
+// uncompressed/compressed ratio above limits.max_expansion; the message names the layer and
+// the figure), or the visitor's error.
 // Entries past limits.max_entries stop the walk with stats.stopped_at_limit and a warning.
+// Warnings are about this layer and do not name it: the caller adds that prefix once.
 Result<LayerStats> read_layer(ByteSource& source, const std::string& layer_name,
                               EntryVisitor& visitor, std::vector<std::string>& warnings,
                               const LayerLimits& limits = {});

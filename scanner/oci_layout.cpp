@@ -84,10 +84,10 @@ Result<LayerResult> read_blob_layer(const std::string& dir, const std::string& d
     }
     Fd guard(*fd);
     FdSource source(*fd);
-    LayerAnalysis analysis(context.analysis);
+    LayerAnalysis analysis(context.layer_options());
     std::vector<std::string> warnings;
     auto start = std::chrono::steady_clock::now();
-    auto stats = read_layer(source, digest, analysis, warnings);
+    auto stats = read_layer(source, digest, analysis, warnings, context.layer_limits);
     if (!stats) {
         return forward_error(stats.error());
     }
@@ -96,6 +96,7 @@ Result<LayerResult> read_blob_layer(const std::string& dir, const std::string& d
                           "layer " + digest + ": content hashes to sha256:" + stats->sha256);
     }
     LayerResult result = analysis.take();
+    context.count(result);
     result.warnings.insert(result.warnings.begin(), warnings.begin(), warnings.end());
     result.digest = digest;
     result.raw_sha256 = stats->sha256;

@@ -219,7 +219,7 @@ Result<ImageLayers> read_rootfs(const std::string& dir, SourceContext& context) 
     }
     struct stat st {};
     ::fstat(root, &st);
-    LayerAnalysis analysis(context.analysis);
+    LayerAnalysis analysis(context.layer_options());
     std::vector<std::string> warnings;
     Walk walk{analysis, warnings, context.progress};
     auto done = walk.directory(root, "", st.st_dev, 1);

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "common/log.h"
+#include "scanner/detail/entry.h"
 #include "scanner/file_tree.h"
 #include "scanner/image_source.h"
 #include "scanner/inventory.h"
@@ -14,6 +15,9 @@ namespace cguard::scanner {
 namespace {
 
 constexpr size_t kMaxReportWarnings = 200;
+// Warnings quote paths and archive locations; each quote is capped where it is made, and a
+// whole warning is capped here as a last resort.
+constexpr size_t kMaxWarningBytes = 2048;
 
 enum class TargetKind { DockerArchive, OciLayout, OciArchive, Rootfs };
 
@@ -93,7 +97,7 @@ void add_warnings(std::vector<std::string>& out, const std::vector<std::string>&
                   const std::string& prefix, size_t& dropped) {
     for (const auto& w : more) {
         if (out.size() < kMaxReportWarnings) {
-            out.push_back(prefix + w);
+            out.push_back(prefix + detail::quoted_path(w, kMaxWarningBytes));
         } else {
             ++dropped;
         }
@@ -111,6 +115,9 @@ Result<ScanReport> scan(const std::string& target_text, const ScanOptions& optio
     ProgressMeter progress(options.on_progress);
     SourceContext context;
     context.analysis.hash_binaries = options.unowned_files;
+    context.analysis.image_capture_cap = options.max_captured_bytes;
+    context.layer_limits.max_unpacked_bytes = options.max_layer_bytes;
+    context.layer_limits.max_expansion = options.max_layer_expansion;
     context.progress = &progress;
     auto image = read_target(*target, context);
     if (!image) {

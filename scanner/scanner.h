@@ -72,6 +72,12 @@ struct ScanOptions {
     // Called from the scanning thread at most a few times a second.
     std::function<void(const Progress&)> on_progress;
     bool unowned_files = true;  // hash and list files no package owns
+    // Limits on hostile images; the defaults fit real ones (docs/architecture.md). A layer past
+    // either layer limit fails the scan with LimitExceeded naming it; past the capture cap the
+    // rest of the package databases and manifests are not read and a warning says so.
+    uint64_t max_layer_bytes = 64ULL << 30;      // uncompressed bytes of one layer
+    uint64_t max_layer_expansion = 1000;         // uncompressed/compressed, once past 1 GiB
+    uint64_t max_captured_bytes = 512ULL << 20;  // file contents kept for analysis, per image
 };
 
 // Scans TARGET:

@@ -156,6 +156,47 @@ TEST_CASE("a truncated gzip layer fails the scan naming the layer", "[scanner]")
     CHECK(report.error().message.find("layer.tar") != std::string::npos);
 }
 
+TEST_CASE("a layer's warning names the layer once", "[scanner]") {
+    ::cguard::test::TempDir dir;
+    std::string layer = make_tar({{"../escape", 'f', "x"}, {"etc/motd", 'f', "hi\n"}});
+    std::string path = dir.path() + "/image.tar";
+    ::cguard::test::write_file(path, docker_save({layer}, ""));
+    auto report = scan(path);
+    REQUIRE(report);
+    REQUIRE(report->warnings.size() == 1);
+    CHECK(report->warnings[0] == "layer " + test::sha256_digest(layer) +
+                                     ": dropped entry '../escape': path escapes the root");
+}
+
+TEST_CASE("scan options cap a layer's unpacked size and the captured bytes", "[scanner]") {
+    ScanOptions defaults;
+    CHECK(defaults.max_layer_bytes == 64ULL << 30);
+    CHECK(defaults.max_layer_expansion == 1000);
+    CHECK(defaults.max_captured_bytes == 512ULL << 20);
+
+    ::cguard::test::TempDir dir;
+    std::string stanza = "Package: p\nVersion: 1\nDescription: " + std::string(1 << 20, 'x') + "\n";
+    std::vector<std::string> layers = {make_tar({{"var/lib/dpkg/status.d/a", 'f', stanza}}),
+                                       make_tar({{"var/lib/dpkg/status.d/b", 'f', stanza}})};
+    std::string path = dir.path() + "/image.tar";
+    ::cguard::test::write_file(path, docker_save(layers, ""));
+
+    ScanOptions options;
+    options.max_captured_bytes = 3 << 19;
+    auto capped = scan(path, options);
+    REQUIRE(capped);
+    REQUIRE(capped->warnings.size() == 1);
+    CHECK(capped->warnings[0].starts_with("layer " + test::sha256_digest(layers[1]) +
+                                          ": captured files of the image exceed 1572864 bytes"));
+
+    options.max_layer_bytes = 1 << 20;
+    auto refused = scan(path, options);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == ErrorCode::LimitExceeded);
+    CHECK(refused.error().message.find("layer.tar unpacks to more than 1048576 bytes") !=
+          std::string::npos);
+}
+
 TEST_CASE("bad targets are usage errors or NotFound", "[scanner]") {
     CHECK(scan("registry:alpine").error().code == ErrorCode::InvalidArgument);
     CHECK(scan("docker-archive:").error().code == ErrorCode::InvalidArgument);

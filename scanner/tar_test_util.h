@@ -74,6 +74,28 @@ inline std::string make_tar(const std::vector<TarEntry>& entries,
     return out;
 }
 
+// A zip written as a stream, as `jar` writes deflated entries: sizes and CRC come in a data
+// descriptor after each entry's data, so a reader skipping an entry must inflate it.
+inline std::string make_zip(const std::vector<std::pair<std::string, std::string>>& entries) {
+    std::string out;
+    struct archive* a = archive_write_new();
+    archive_write_set_format_zip(a);
+    archive_write_zip_set_compression_deflate(a);
+    archive_write_open(a, &out, nullptr, append_cb, nullptr);
+    for (const auto& [name, data] : entries) {
+        struct archive_entry* entry = archive_entry_new();
+        archive_entry_set_pathname(entry, name.c_str());
+        archive_entry_set_filetype(entry, AE_IFREG);
+        archive_entry_set_perm(entry, 0644);
+        archive_write_header(a, entry);
+        archive_write_data(a, data.data(), data.size());
+        archive_entry_free(entry);
+    }
+    archive_write_close(a);
+    archive_write_free(a);
+    return out;
+}
+
 inline std::string sha256_digest(const std::string& data) {
     return "sha256:" + Sha256::hex_of(data);
 }

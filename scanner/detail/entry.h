@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "common/result.h"
 
@@ -33,5 +34,10 @@ public:
 
 // Reads at most `limit` bytes into a string. Sets *truncated when more remained.
 Result<std::string> read_capped(ContentReader& reader, size_t limit, bool* truncated = nullptr);
+
+// A path (or archive location) as quoted in a warning or a log field: hostile images carry
+// paths of 64 KiB, so past `max_bytes` it is cut at a UTF-8 boundary and ends in "…".
+constexpr size_t kQuotedPathBytes = 256;
+std::string quoted_path(std::string_view path, size_t max_bytes = kQuotedPathBytes);
 
 }  // namespace cguard::scanner::detail

@@ -62,16 +62,30 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+// Caps per top-level Java archive, all nesting levels together. "Unpacked" bytes are the
+// entries' uncompressed bytes, read or skipped alike (a skipped deflated entry is inflated to
+// find its end). The ratio is unpacked bytes over the bytes taken from the caller's reader;
+// deflate reaches about 1032x, real jars stay under 20x.
+struct JavaArchiveLimits {
+    uint64_t max_unpacked_bytes = 1ULL << 30;
+    size_t max_entries = 500'000;
+    uint64_t max_expansion = 100;
+    uint64_t expansion_checked_after = 1ULL << 20;  // unpacked bytes before the ratio applies
+};
+
 // Java archives (jar, war, ear, jpi, hpi) read as a zip stream from `reader` (never buffered or
 // seeked). Each archive level yields: one maven package per META-INF/maven/<g>/<a>/
 // pom.properties (name "g:a", purl pkg:maven/g/a@v); failing those, MANIFEST.MF
 // Implementation-Title/-Version or Bundle-SymbolicName/-Version; failing those, the file name
 // "name-1.2.3.jar" (version from the first "-<digit>"). Nested archives are read as nested
 // streams down to 4 levels; their location is "<outer location>!/<entry path>", e.g.
-// "srv/app.war!/WEB-INF/lib/x.jar". At most 4 GiB are read in total per call. A read error
-// from `reader` ends the scan with a warning and what was found so far; the caller still sees
-// the error on its own next read of the underlying stream.
-LangPackages scan_java_archive(ContentReader& reader, const std::string& path);
+// "srv/app.war!/WEB-INF/lib/x.jar". At most 4 GiB are taken from `reader`; past any of
+// `limits` a warning is given and the archive is not read further (packages of the archive
+// levels already read are kept). A read error from `reader` ends the scan with a warning and
+// what was found so far; the caller still sees the error on its own next read of the
+// underlying stream.
+LangPackages scan_java_archive(ContentReader& reader, const std::string& path,
+                               const JavaArchiveLimits& limits = {});
 
 // Which captured text file a path is, for the text parsers above. npm: only
 // node_modules/<name>/package.json and node_modules/@scope/<name>/package.json (nested
