@@ -2,6 +2,7 @@
 // write the report. Reads like a list of steps; each step is a small function.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -161,7 +162,9 @@ std::string parse_options(const std::vector<std::string>& argv, ScanCommand& cmd
 void print_progress(const scanner::Progress& p) {
     double mib = static_cast<double>(p.bytes_read) / (1024.0 * 1024.0);
     if (p.layers_total > 0) {
-        std::fprintf(stderr, "\r\033[Kscanning: layer %zu/%zu, %.1f MiB read", p.layers_done,
+        // The layer being read, counting from 1; done layers once all are done.
+        size_t current = std::min(p.layers_done + 1, p.layers_total);
+        std::fprintf(stderr, "\r\033[Kscanning: layer %zu/%zu, %.1f MiB read", current,
                      p.layers_total, mib);
     } else {
         std::fprintf(stderr, "\r\033[Kscanning: %zu layers, %.1f MiB read", p.layers_done, mib);

@@ -76,14 +76,39 @@ std::string blob_path(const std::string& dir, const std::string& digest) {
     return dir + "/blobs/sha256/" + digest.substr(7);
 }
 
+// Reports bytes as a layer streams, so one large layer still moves the progress line.
+class ProgressSource : public ByteSource {
+public:
+    ProgressSource(ByteSource& inner, ProgressMeter* meter, uint64_t bytes_before,
+                   size_t layers_done)
+        : inner_(inner), meter_(meter), bytes_(bytes_before), layers_done_(layers_done) {}
+
+    Result<size_t> read(void* buf, size_t size) override {
+        auto got = inner_.read(buf, size);
+        if (got && meter_ != nullptr) {
+            bytes_ += *got;
+            meter_->update(bytes_, layers_done_);
+        }
+        return got;
+    }
+
+private:
+    ByteSource& inner_;
+    ProgressMeter* meter_;
+    uint64_t bytes_;
+    size_t layers_done_;
+};
+
 Result<LayerResult> read_blob_layer(const std::string& dir, const std::string& digest,
-                                    SourceContext& context, uint64_t& bytes_done) {
+                                    SourceContext& context, size_t layers_done,
+                                    uint64_t& bytes_done) {
     auto fd = open_file(blob_path(dir, digest));
     if (!fd) {
         return forward_error(fd.error(), "layer " + digest);
     }
     Fd guard(*fd);
-    FdSource source(*fd);
+    FdSource file(*fd);
+    ProgressSource source(file, context.progress, bytes_done, layers_done);
     LayerAnalysis analysis(context.layer_options());
     std::vector<std::string> warnings;
     auto start = std::chrono::steady_clock::now();
@@ -153,7 +178,7 @@ Result<ImageLayers> read_oci_layout(const std::string& dir, const std::string& r
         if (auto ok = detail::check_digest(digest); !ok) {
             return forward_error(ok.error(), "image manifest");
         }
-        auto layer = read_blob_layer(dir, digest, context, bytes_done);
+        auto layer = read_blob_layer(dir, digest, context, image.layers.size(), bytes_done);
         if (!layer) {
             return forward_error(layer.error());
         }
