@@ -347,7 +347,7 @@ TEST_CASE("scan rejects unreadable input with exit 2 and a one-line reason", "[i
 
 TEST_CASE("scan refuses an OCI layout whose layer does not match its digest, naming the layer",
           "[integration]") {
-    CGUARD_REQUIRE_IMAGE(image, "npm-old.sh");
+    CGUARD_REQUIRE_IMAGE(image, "debian.sh");
     cguard::test::TempDir dir;
     REQUIRE(run("cp -r " + shell_quote(image + "/oci") + " " + shell_quote(dir.path() + "/oci"))
                 .exit_code == 0);
@@ -363,7 +363,7 @@ TEST_CASE("scan refuses an OCI layout whose layer does not match its digest, nam
                 .exit_code == 0);
 
     CommandResult r = run_cguard(
-        "scan --skip-vulns --no-progress oci:" + shell_quote(dir.path() + "/oci") + ":npm-old");
+        "scan --skip-vulns --no-progress oci:" + shell_quote(dir.path() + "/oci") + ":bookworm");
     INFO("stderr: " << r.err);
     CHECK(r.exit_code == 2);
     CHECK(r.err.find(digest.substr(0, 12)) != std::string::npos);

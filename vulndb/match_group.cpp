@@ -119,6 +119,12 @@ Finding make_finding(const std::vector<const Candidate*>& members, const scanner
             }
         }
     }
+    // Go module versions carry a "v" the Go feed's events leave out; show the fix the way the
+    // installed version is written, so the two compare at a glance.
+    if (p.type == "golang" && p.version.starts_with('v') && !f.fixed_version.empty() &&
+        !f.fixed_version.starts_with('v')) {
+        f.fixed_version.insert(0, "v");
+    }
     f.status = f.fixed_version.empty() ? "unfixed" : "fixed";
     return f;
 }

@@ -23,8 +23,10 @@ log() { echo "npm-old.sh: $*" >&2; }
 
 install_packages() {
     [ -f "$out/app.done" ] && return 0
-    if ! npm ping --fetch-retries=0 --fetch-timeout=15000 >/dev/null 2>&1; then
-        log "the npm registry is unreachable"
+    local ping
+    if ! ping=$(npm ping --fetch-retries=0 --fetch-timeout=15000 2>&1); then
+        # npm's own words: "unreachable" could hide a TLS or proxy error worth seeing.
+        log "the npm registry is unreachable: $(echo "$ping" | grep -m1 -E 'ERR|error' || echo "$ping" | tail -n 1)"
         exit 3
     fi
     local work="$out/app.tmp"
