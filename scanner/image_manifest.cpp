@@ -84,6 +84,12 @@ const rapidjson::Value* choose(const rapidjson::Value& manifests, const std::str
     return manifests[0].IsObject() ? &manifests[0] : nullptr;
 }
 
+auto too_many_layers(const std::string& what, size_t count) {
+    return make_error(ErrorCode::Unsupported,
+                      what + " lists " + std::to_string(count) + " layers; at most " +
+                          std::to_string(kMaxImageLayers) + " are supported");
+}
+
 Result<OciManifest> parse_image_manifest(std::string_view text, const std::string& digest) {
     auto doc = parse_json(text, "image manifest");
     if (!doc) {
@@ -101,6 +107,9 @@ Result<OciManifest> parse_image_manifest(std::string_view text, const std::strin
         return make_error(ErrorCode::Corrupt, "image manifest " + digest + " lacks config/layers");
     }
     out.config_digest = string_member(config->value, "digest");
+    if (layers->value.Size() > kMaxImageLayers) {
+        return too_many_layers("image manifest " + digest, layers->value.Size());
+    }
     for (const auto& layer : layers->value.GetArray()) {
         out.layer_digests.push_back(string_member(layer, "digest"));
     }
@@ -154,6 +163,9 @@ Result<DockerManifest> parse_docker_manifest(std::string_view text) {
     auto layers = image.FindMember("Layers");
     if (out.config.empty() || layers == image.MemberEnd() || !layers->value.IsArray()) {
         return make_error(ErrorCode::Corrupt, "manifest.json lacks Config or Layers");
+    }
+    if (layers->value.Size() > kMaxImageLayers) {
+        return too_many_layers("manifest.json", layers->value.Size());
     }
     for (const auto& layer : layers->value.GetArray()) {
         if (!layer.IsString()) {

@@ -185,6 +185,13 @@ public:
             missing_.insert(path);
         }
     }
+    // For paths that matter only when present: nothing will ever look up the absent ones, so
+    // keeping them as text would only cost memory (ten per dpkg package).
+    void insert_if_present(const std::string& path) {
+        if (const FileTree::Node* node = tree_.find_exact(path)) {
+            records_.insert(node->record);
+        }
+    }
     bool contains(const std::string& path) const {
         const FileTree::Node* node = tree_.find_exact(path);
         return node != nullptr ? contains(*node) : missing_.count(path) != 0;
@@ -202,9 +209,9 @@ private:
 void add_maintainer_scripts(const Package& p, OwnedPaths& owned) {
     static const char* const kSuffixes[] = {"preinst", "postinst", "prerm", "postrm", "config"};
     for (const char* suffix : kSuffixes) {
-        owned.insert("var/lib/dpkg/info/" + p.name + "." + suffix);
+        owned.insert_if_present("var/lib/dpkg/info/" + p.name + "." + suffix);
         if (!p.arch.empty()) {
-            owned.insert("var/lib/dpkg/info/" + p.name + ":" + p.arch + "." + suffix);
+            owned.insert_if_present("var/lib/dpkg/info/" + p.name + ":" + p.arch + "." + suffix);
         }
     }
 }

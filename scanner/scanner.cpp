@@ -32,10 +32,24 @@ bool exists(const std::string& path) {
     return ::stat(path.c_str(), &st) == 0;
 }
 
-// "PATH[:REF]": the whole string when it names an existing file, else split at the last ':'.
+// "PATH[:REF]": the whole string when it names an existing file; else split at the first ':'
+// whose left part exists, since a REF may itself hold ':' and '/' (docker.io/library/alpine:3.19,
+// as skopeo writes it); else at the last ':', so the error names the path the user meant.
 void split_ref(const std::string& rest, Target& target) {
+    if (exists(rest)) {
+        target.path = rest;
+        return;
+    }
+    for (size_t colon = rest.find(':'); colon != std::string::npos;
+         colon = rest.find(':', colon + 1)) {
+        if (colon > 0 && exists(rest.substr(0, colon))) {
+            target.path = rest.substr(0, colon);
+            target.ref = rest.substr(colon + 1);
+            return;
+        }
+    }
     size_t colon = rest.rfind(':');
-    if (exists(rest) || colon == std::string::npos || rest.find('/', colon) != std::string::npos) {
+    if (colon == std::string::npos || rest.find('/', colon) != std::string::npos) {
         target.path = rest;
         return;
     }

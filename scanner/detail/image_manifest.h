@@ -12,6 +12,9 @@
 namespace cguard::scanner::detail {
 
 constexpr size_t kMaxJsonBytes = 8u << 20;
+// Docker and overlayfs stop near 128 layers. Each listed layer is analysed or copied in full, so
+// a manifest naming one blob 100,000 times (a few MiB of JSON) would otherwise cost gigabytes.
+constexpr size_t kMaxImageLayers = 1000;
 
 // Loads a blob by digest ("sha256:<hex>") and verifies its content hashes to it.
 using BlobLoader = std::function<Result<std::string>(const std::string& digest)>;
