@@ -31,10 +31,12 @@ for f in $files; do
     done < <(grep -oE '^#include "[^"]+"' "$f" | sed 's/#include "//; s/"$//')
 done
 
-markers=$(git grep -nE '\b(TODO|FIXME|XXX|HACK)\b' -- '*.cpp' '*.h' '*.sh' '*.txt' 2>/dev/null |
-    grep -vE 'TODO\(#[0-9]+\)' | grep -v 'scripts/lint.sh')
+# The words are split so that this file does not match itself.
+marker_words='T''ODO|F''IXME|X''XX|H''ACK'
+markers=$(git grep -nE "\b($marker_words)\b" -- '*.cpp' '*.h' '*.sh' '*.txt' 2>/dev/null |
+    grep -vE 'T''ODO\(#[0-9]+\)')
 if [ -n "$markers" ]; then
-    echo "lint: shortcoming markers must be TODO(#N) naming an open issue:"
+    echo "lint: shortcoming markers must name an open issue, as in TODO(#2):"
     echo "$markers"
     status=1
 fi
