@@ -1,5 +1,7 @@
 #include "scanner/image_source.h"
 
+#include <algorithm>
+
 namespace cguard::scanner {
 
 void ProgressMeter::set_total(uint64_t bytes_total, size_t layers_total) {
@@ -7,9 +9,11 @@ void ProgressMeter::set_total(uint64_t bytes_total, size_t layers_total) {
     progress_.layers_total = layers_total;
 }
 
+// Sources count bytes differently (archive bytes read vs the layers' own sizes): never let the
+// figure a user watches go backwards.
 void ProgressMeter::update(uint64_t bytes_read, size_t layers_done, bool force) {
-    progress_.bytes_read = bytes_read;
-    progress_.layers_done = layers_done;
+    progress_.bytes_read = std::max(progress_.bytes_read, bytes_read);
+    progress_.layers_done = std::max(progress_.layers_done, layers_done);
     if (!callback_) {
         return;
     }
